@@ -1,0 +1,101 @@
+"""One error shape for every error: `{"detail": str, "code": str, "fields": {name: [messages]}}`."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mentorship.core.errors import ConflictError, DomainError, NotFoundError, ValidationError
+
+DOMAIN_ERROR_STATUS = {
+    ValidationError: status.HTTP_400_BAD_REQUEST,
+    ConflictError: status.HTTP_409_CONFLICT,
+    NotFoundError: status.HTTP_404_NOT_FOUND,
+}
+
+
+def error_body(detail: str, code: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"detail": detail, "code": code, "fields": fields or {}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with domain errors mapped to statuses and every body in the one shape."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.message, exc.code, exc.fields), status=_status_for(exc))
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        general = fields.get("non_field_errors")
+        detail = general[0] if general and len(fields) == 1 else "Invalid input."
+        code = _first_code(exc.detail) if general and len(fields) == 1 else "invalid"
+        response.data = error_body(detail, code, fields)
+    else:
+        detail = exc.detail
+        code = getattr(detail, "code", None) or exc.default_code
+        response.data = error_body(str(detail), str(code))
+    return response
+
+
+def _status_for(error: DomainError) -> int:
+    for kind, status_code in DOMAIN_ERROR_STATUS.items():
+        if isinstance(error, kind):
+            return status_code
+    return status.HTTP_400_BAD_REQUEST
+
+
+def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as dotted field paths: `skills.1.level: [...]`."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for name, nested in errors.items():
+            flat.update(_flatten(nested, f"{prefix}.{name}" if prefix else str(name)))
+    elif isinstance(errors, list) and all(isinstance(item, str) for item in errors):
+        flat[prefix or "non_field_errors"] = [str(item) for item in errors]
+    elif isinstance(errors, list):
+        for index, nested in enumerate(errors):
+            if nested:
+                flat.update(_flatten(nested, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat
+
+
+def _first_code(errors: Any) -> str:
+    if isinstance(errors, dict):
+        errors = next(iter(errors.values()), [])
+    if isinstance(errors, list) and errors:
+        return str(getattr(errors[0], "code", "invalid"))
+    return "invalid"
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """Django's 404 handler: unknown URLs answer in the API's error shape."""
+    return JsonResponse(error_body("Not found.", "not_found"), status=404)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    """Django's 500 handler: no stack trace, the API's error shape."""
+    return JsonResponse(error_body("Server error.", "server_error"), status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("Bad request.", "bad_request"), status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("Permission denied.", "permission_denied"), status=403)

@@ -1,0 +1,31 @@
+"""Serializer bases shared by the API: input that names an unknown field is a 400 on that field."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+
+
+class StrictFieldsMixin:
+    """Reject keys the serializer does not declare, so a typo is an error and not a silent no-op.
+
+    Read-only fields are declared, so sending back a representation (with `id`, say) is accepted
+    and those values are ignored.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []  # type: ignore[attr-defined]
+        errors = {str(name): ["Unknown field."] for name in unknown}
+        try:
+            value = super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError({**error.detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class InputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Base for request bodies."""

@@ -1,0 +1,1 @@
+"""Accounts: the user model (email login, a role), registration and API tokens."""

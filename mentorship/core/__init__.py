@@ -1,0 +1,1 @@
+"""Pieces every domain package shares: the service error family and health checks."""

@@ -1,0 +1,1 @@
+"""Notifications: an outbox of emails, each keyed so it is sent at most once."""

@@ -1,0 +1,23 @@
+"""Top-level routes: the admin, the API and its schema and docs, and the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mentorship.core.health import HealthView
+
+admin.site.site_header = "Mentorship matching: staff"
+admin.site.site_title = "Mentorship staff"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/", include("api.urls")),
+    path("health/", HealthView.as_view(), name="health"),
+]
+
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"

@@ -1,0 +1,107 @@
+"""Shared fixtures: API clients, users, isolation of cache and Celery, and the service gate.
+
+Tests marked `services` need PostgreSQL, Redis and a real Celery worker. Without `DATABASE_URL`
+(PostgreSQL) and `REDIS_URL` they are skipped; with `REQUIRE_SERVICES=1` a missing or unreachable
+service fails the run instead.
+"""
+
+import os
+import uuid
+from collections.abc import Callable
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from mentorship.celery import app as celery_app
+from tests.factories import MenteeFactory, MentorFactory, StaffFactory
+
+
+def _services_problem() -> str | None:
+    if not settings.USING_POSTGRES:
+        return "DATABASE_URL does not point at PostgreSQL"
+    if not settings.REDIS_URL:
+        return "REDIS_URL is not set"
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis at REDIS_URL does not answer ({error})"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    needs_services = [item for item in items if "services" in item.keywords]
+    if not needs_services:
+        return
+    problem = _services_problem()
+    if problem is None:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        raise pytest.UsageError(f"REQUIRE_SERVICES=1 but {problem}.")
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL and Redis: {problem}")
+    for item in needs_services:
+        item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings) -> None:
+    """Each test gets its own cache key space, so throttle counters never leak between tests."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process() -> None:
+    """Tasks run in the test process unless a test starts a real worker (see `celery_worker`)."""
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[..., APIClient]:
+    """An API client authenticated as the given user with a fresh bearer token."""
+
+    def make(user) -> APIClient:
+        _, token = AuthToken.objects.create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def mentee(db):
+    return MenteeFactory()
+
+
+@pytest.fixture
+def mentor(db):
+    return MentorFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def database_url() -> str:
+    """A URL for the database the tests run on, for processes started by a test."""
+    params = connection.settings_dict
+    credentials = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
+    return f"postgres://{credentials}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
