@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "health_check",
     "django_celery_beat",
+    "mentorship.core",
     "mentorship.accounts",
     "mentorship.notifications",
 ]

@@ -21,14 +21,22 @@ def handle(error):
         (
             ValidationError("Bad level.", fields={"skills.0.level": "Must be 1 to 5."}),
             400,
-            {"detail": "Bad level.", "code": "invalid", "fields": {"skills.0.level": ["Must be 1 to 5."]}},
+            {
+                "detail": "Bad level.",
+                "code": "invalid",
+                "fields": {"skills.0.level": ["Must be 1 to 5."]},
+            },
         ),
         (
             ConflictError("The mentor is full.", code="capacity_full"),
             409,
             {"detail": "The mentor is full.", "code": "capacity_full", "fields": {}},
         ),
-        (NotFoundError("Not found."), 404, {"detail": "Not found.", "code": "not_found", "fields": {}}),
+        (
+            NotFoundError("Not found."),
+            404,
+            {"detail": "Not found.", "code": "not_found", "fields": {}},
+        ),
         (
             exceptions.PermissionDenied(),
             403,
@@ -41,12 +49,20 @@ def handle(error):
         (
             exceptions.ValidationError({"skills": [{}, {"level": ["Too high."]}]}),
             400,
-            {"detail": "Invalid input.", "code": "invalid", "fields": {"skills.1.level": ["Too high."]}},
+            {
+                "detail": "Invalid input.",
+                "code": "invalid",
+                "fields": {"skills.1.level": ["Too high."]},
+            },
         ),
         (
             exceptions.ValidationError("Pick one.", code="pick_one"),
             400,
-            {"detail": "Pick one.", "code": "pick_one", "fields": {"non_field_errors": ["Pick one."]}},
+            {
+                "detail": "Pick one.",
+                "code": "pick_one",
+                "fields": {"non_field_errors": ["Pick one."]},
+            },
         ),
     ],
     ids=["domain-validation", "conflict", "not-found", "forbidden", "nested", "non-field"],

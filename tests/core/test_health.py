@@ -40,7 +40,9 @@ def test_health_is_503_naming_the_database_when_it_fails(api_client, monkeypatch
     def refuse(self):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.temporary_connection", refuse)
+    monkeypatch.setattr(
+        "django.db.backends.base.base.BaseDatabaseWrapper.temporary_connection", refuse
+    )
 
     response = api_client.get(URL)
 

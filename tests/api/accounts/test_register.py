@@ -124,7 +124,9 @@ def test_a_body_that_is_not_an_object_is_a_400(api_client):
 
 
 def test_form_encoded_bodies_are_refused_with_415(api_client):
-    response = api_client.post(URL, "email=a@b.org", content_type="application/x-www-form-urlencoded")
+    response = api_client.post(
+        URL, "email=a@b.org", content_type="application/x-www-form-urlencoded"
+    )
 
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
