@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Each domain that ships reference data adds its own loader command here.
-REFERENCE_DATA_COMMANDS: tuple[str, ...] = ()
+REFERENCE_DATA_COMMANDS: tuple[str, ...] = ("load_taxonomy",)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,34 @@
+"""Read-only taxonomy lists for any authenticated user."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView
+
+from api.taxonomy.serializers import BackgroundSerializer, RoleSerializer, SkillSerializer
+from mentorship.taxonomy import selectors
+
+
+class RoleListView(ListAPIView):
+    serializer_class = RoleSerializer
+
+    def get_queryset(self):
+        return selectors.role_list()
+
+
+class SkillListView(ListAPIView):
+    serializer_class = SkillSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Part of a name, slug or alias")]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.skill_list(search=self.request.query_params.get("search", "")[:100])
+
+
+class BackgroundListView(ListAPIView):
+    serializer_class = BackgroundSerializer
+
+    def get_queryset(self):
+        return selectors.background_list()

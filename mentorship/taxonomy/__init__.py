@@ -1,0 +1,1 @@
+"""Taxonomy: roles, skills and their aliases, role requirements, backgrounds, project templates."""
