@@ -6,4 +6,6 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/", include("api.accounts.urls")),
+    path("v1/", include("api.taxonomy.urls")),
+    path("v1/", include("api.profiles.urls")),
 ]

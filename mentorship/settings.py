@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "mentorship.core",
     "mentorship.accounts",
     "mentorship.notifications",
+    "mentorship.taxonomy",
+    "mentorship.profiles",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,158 @@
+"""The caller's own profile, public mentor profiles, approval, skill gap and job descriptions."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import IsMentee, IsMentor, IsStaff
+from api.profiles.serializers import (
+    JobDescriptionInputSerializer,
+    JobDescriptionSerializer,
+    MenteeProfileInputSerializer,
+    MenteeProfileSerializer,
+    MentorProfileInputSerializer,
+    MentorProfileSerializer,
+    MentorPublicProfileSerializer,
+    SkillGapSerializer,
+)
+from mentorship.profiles import selectors, services
+
+
+class _OwnProfileView(APIView):
+    """GET, PUT (create or replace) and PATCH (update) of the caller's own profile."""
+
+    http_method_names = ["get", "put", "patch", "options"]
+    input_serializer: type
+    output_serializer: type
+
+    def get_profile(self, user):
+        raise NotImplementedError
+
+    def save_profile(self, **kwargs):
+        raise NotImplementedError
+
+    def get(self, request: Request) -> Response:
+        return Response(self.output_serializer(self.get_profile(request.user)).data)
+
+    def put(self, request: Request) -> Response:
+        return self._save(request, partial=False)
+
+    def patch(self, request: Request) -> Response:
+        return self._save(request, partial=True)
+
+    def _save(self, request: Request, *, partial: bool) -> Response:
+        serializer = self.input_serializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        _, created = self.save_profile(
+            user=request.user, data=serializer.validated_data, partial=partial
+        )
+        profile = self.get_profile(request.user)
+        return Response(
+            self.output_serializer(profile).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+@extend_schema(responses={200: MenteeProfileSerializer, 201: MenteeProfileSerializer})
+class MenteeProfileView(_OwnProfileView):
+    permission_classes = [IsMentee]
+    input_serializer = MenteeProfileInputSerializer
+    output_serializer = MenteeProfileSerializer
+
+    def get_profile(self, user):
+        return selectors.mentee_profile_get(user=user)
+
+    def save_profile(self, **kwargs):
+        return services.mentee_profile_save(**kwargs)
+
+    @extend_schema(request=MenteeProfileInputSerializer)
+    def put(self, request: Request) -> Response:
+        return super().put(request)
+
+    @extend_schema(request=MenteeProfileInputSerializer)
+    def patch(self, request: Request) -> Response:
+        return super().patch(request)
+
+
+@extend_schema(responses={200: MentorProfileSerializer, 201: MentorProfileSerializer})
+class MentorProfileView(_OwnProfileView):
+    permission_classes = [IsMentor]
+    input_serializer = MentorProfileInputSerializer
+    output_serializer = MentorProfileSerializer
+
+    def get_profile(self, user):
+        return selectors.mentor_profile_get(user=user)
+
+    def save_profile(self, **kwargs):
+        return services.mentor_profile_save(**kwargs)
+
+    @extend_schema(request=MentorProfileInputSerializer)
+    def put(self, request: Request) -> Response:
+        return super().put(request)
+
+    @extend_schema(request=MentorProfileInputSerializer)
+    def patch(self, request: Request) -> Response:
+        return super().patch(request)
+
+
+class MentorPublicView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MentorPublicProfileSerializer})
+    def get(self, request: Request, mentor_id: int) -> Response:
+        profile = selectors.mentor_public_get(mentor_id=mentor_id)
+        return Response(MentorPublicProfileSerializer(profile).data)
+
+
+class MentorApproveView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=None, responses={200: MentorProfileSerializer})
+    def post(self, request: Request, mentor_id: int) -> Response:
+        approved = services.mentor_approve(mentor_id=mentor_id, by=request.user)
+        profile = selectors.mentor_profile_get(user=approved.user)
+        return Response(MentorProfileSerializer(profile).data)
+
+
+class SkillGapView(APIView):
+    permission_classes = [IsMentee]
+
+    @extend_schema(responses={200: SkillGapSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(SkillGapSerializer(selectors.skill_gap(user=request.user)).data)
+
+
+class JobDescriptionListView(ListAPIView):
+    permission_classes = [IsMentee]
+    serializer_class = JobDescriptionSerializer
+
+    def get_queryset(self):
+        return selectors.job_description_list(user=self.request.user)
+
+    @extend_schema(request=JobDescriptionInputSerializer, responses={201: JobDescriptionSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = JobDescriptionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = services.job_description_create(user=request.user, **serializer.validated_data)
+        job = selectors.job_description_get(user=request.user, job_description_id=job.pk)
+        return Response(JobDescriptionSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class JobDescriptionDetailView(APIView):
+    permission_classes = [IsMentee]
+
+    @extend_schema(responses={200: JobDescriptionSerializer})
+    def get(self, request: Request, job_description_id: int) -> Response:
+        job = selectors.job_description_get(
+            user=request.user, job_description_id=job_description_id
+        )
+        return Response(JobDescriptionSerializer(job).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, job_description_id: int) -> Response:
+        services.job_description_delete(user=request.user, job_description_id=job_description_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""Profiles: what mentees and mentors say about themselves, and a mentee's skill gap."""

@@ -1,0 +1,212 @@
+"""Writes for profiles: mentee and mentor profiles, mentor approval, job descriptions.
+
+Every write validates everything first and then writes inside one transaction, so a request that
+fails leaves the previous profile exactly as it was. A committed change emits `profile_changed`.
+"""
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from mentorship.accounts.models import User
+from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
+from mentorship.notifications.services import notification_queue
+from mentorship.profiles.events import ProfileKind, profile_changed
+from mentorship.profiles.models import (
+    JobDescription,
+    MenteeProfile,
+    MenteeSkill,
+    MentorProfile,
+    MentorSkill,
+)
+from mentorship.taxonomy.models import Background, Role, Skill
+from mentorship.taxonomy.selectors import skill_matcher, skills_resolve
+
+MAX_JOB_DESCRIPTIONS = 50
+
+MENTEE_FIELDS = ("goals", "timezone", "weekly_hours", "languages")
+MENTOR_FIELDS = ("bio", "years_experience", "timezone", "languages", "capacity", "accepting")
+
+
+def mentee_profile_save(
+    *, user: User, data: Mapping[str, Any], partial: bool
+) -> tuple[MenteeProfile, bool]:
+    """Create or replace (PUT) or update (PATCH, `partial`) the mentee's own profile.
+
+    Precondition: `user` is a mentee. `data` holds serializer-checked types; references (role,
+    background, skills) and model rules are checked here. Returns the profile and whether it was
+    created.
+    """
+    return _profile_save(
+        model=MenteeProfile,
+        skill_model=MenteeSkill,
+        kind="mentee",
+        user=user,
+        data=data,
+        partial=partial,
+        plain_fields=MENTEE_FIELDS,
+    )
+
+
+def mentor_profile_save(
+    *, user: User, data: Mapping[str, Any], partial: bool
+) -> tuple[MentorProfile, bool]:
+    """Create or replace (PUT) or update (PATCH) the mentor's own profile; `approved` is untouched.
+
+    Precondition: `user` is a mentor.
+    """
+    return _profile_save(
+        model=MentorProfile,
+        skill_model=MentorSkill,
+        kind="mentor",
+        user=user,
+        data=data,
+        partial=partial,
+        plain_fields=MENTOR_FIELDS,
+    )
+
+
+@transaction.atomic
+def _profile_save(
+    *,
+    model: type[MenteeProfile] | type[MentorProfile],
+    skill_model: type[MenteeSkill] | type[MentorSkill],
+    kind: ProfileKind,
+    user: User,
+    data: Mapping[str, Any],
+    partial: bool,
+    plain_fields: tuple[str, ...],
+):
+    profile = model.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if created and partial:
+        raise NotFoundError(f"You have no {kind} profile yet: create it with PUT.")
+
+    errors: dict[str, list[str]] = {}
+    references: dict[str, Any] = {}
+    if "target_role" in data:
+        references["target_role"] = _role_or_error(data["target_role"], "target_role", errors)
+    if "roles" in data:
+        references["roles"] = [
+            _role_or_error(slug, f"roles.{index}", errors)
+            for index, slug in enumerate(data["roles"])
+        ]
+    if "background" in data:
+        references["background"] = _background_or_error(data["background"], errors)
+    skills = None
+    if "skills" in data:
+        try:
+            resolved = skills_resolve(
+                names=[entry["skill"] for entry in data["skills"]], field="skills"
+            )
+            skills = [
+                (skill, entry["level"])
+                for skill, entry in zip(resolved, data["skills"], strict=True)
+            ]
+        except ValidationError as error:
+            errors.update(error.fields)
+    if profile is None:
+        profile = model(user=user)
+    for name in plain_fields:
+        if name in data:
+            setattr(profile, name, data[name])
+    for name in ("target_role", "background"):
+        if name in references and name not in errors:
+            setattr(profile, name, references[name])
+    errors.update(_model_errors(profile, exclude=["user", *errors]))
+    if errors:
+        raise ValidationError("Invalid input.", fields=errors)
+    try:
+        with transaction.atomic():
+            profile.save(force_insert=created)
+    except IntegrityError:
+        raise ConflictError(
+            f"Your {kind} profile was changed at the same time; try again."
+        ) from None
+    if "roles" in references:
+        profile.roles.set(references["roles"])
+    if skills is not None:
+        skill_model.objects.filter(profile=profile).delete()
+        skill_model.objects.bulk_create(
+            skill_model(profile=profile, skill=skill, level=level) for skill, level in skills
+        )
+    transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind=kind))
+    return profile, created
+
+
+def _role_or_error(slug: str, field: str, errors: dict[str, list[str]]) -> Role | None:
+    role = Role.objects.filter(slug=slug).first()
+    if role is None:
+        known = ", ".join(Role.objects.values_list("slug", flat=True))
+        errors[field] = [f"Unknown role {slug!r}. Known roles: {known}."]
+    return role
+
+
+def _background_or_error(slug: str | None, errors: dict[str, list[str]]) -> Background | None:
+    if slug is None:
+        return None
+    background = Background.objects.filter(slug=slug).first()
+    if background is None:
+        known = ", ".join(Background.objects.values_list("slug", flat=True))
+        errors["background"] = [f"Unknown background {slug!r}. Known backgrounds: {known}."]
+    return background
+
+
+def _model_errors(instance: models.Model, *, exclude: list[str]) -> dict[str, list[str]]:
+    """The model's own field rules (time zone, languages, ranges), as field messages."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False)
+    except DjangoValidationError as error:
+        return error.message_dict
+    return {}
+
+
+@transaction.atomic
+def mentor_approve(*, mentor_id: int, by: User) -> MentorProfile:
+    """Make a mentor visible to mentees (idempotent) and tell them by email.
+
+    Precondition: `by` is staff. An unknown user id, or a user without a mentor profile, is a
+    `NotFoundError`.
+    """
+    profile = MentorProfile.objects.select_for_update().filter(user_id=mentor_id).first()
+    if profile is None:
+        raise NotFoundError("No mentor profile for this user.")
+    if not profile.approved:
+        profile.approved = True
+        profile.approved_at = timezone.now()
+        profile.approved_by = by
+        profile.save(update_fields=["approved", "approved_at", "approved_by", "updated_at"])
+        notification_queue(
+            key=f"mentor-approved:{profile.pk}",
+            recipient=profile.user,
+            subject="You are approved as a mentor",
+            body="Staff reviewed your profile: mentees can now see you and request you.",
+        )
+        transaction.on_commit(functools.partial(profile_changed, user_id=profile.pk, kind="mentor"))
+    return profile
+
+
+@transaction.atomic
+def job_description_create(*, user: User, title: str, company: str, text: str) -> JobDescription:
+    """Store a job posting and the taxonomy skills it mentions. Precondition: `user` is a mentee."""
+    if JobDescription.objects.filter(mentee=user).count() >= MAX_JOB_DESCRIPTIONS:
+        raise ConflictError(
+            f"You can keep at most {MAX_JOB_DESCRIPTIONS} job descriptions; delete one first.",
+            code="limit_reached",
+        )
+    job = JobDescription.objects.create(mentee=user, title=title, company=company, text=text)
+    job.skills.set(Skill.objects.filter(slug__in=skill_matcher().extract(text)))
+    transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind="mentee"))
+    return job
+
+
+@transaction.atomic
+def job_description_delete(*, user: User, job_description_id: int) -> None:
+    deleted, _ = JobDescription.objects.filter(mentee=user, pk=job_description_id).delete()
+    if not deleted:
+        raise NotFoundError("Not found.")
+    transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind="mentee"))
