@@ -57,7 +57,6 @@ class _OwnProfileView(APIView):
         )
 
 
-@extend_schema(responses={200: MenteeProfileSerializer, 201: MenteeProfileSerializer})
 class MenteeProfileView(_OwnProfileView):
     permission_classes = [IsMentee]
     input_serializer = MenteeProfileInputSerializer
@@ -69,16 +68,22 @@ class MenteeProfileView(_OwnProfileView):
     def save_profile(self, **kwargs):
         return services.mentee_profile_save(**kwargs)
 
-    @extend_schema(request=MenteeProfileInputSerializer)
+    @extend_schema(responses={200: MenteeProfileSerializer})
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    @extend_schema(
+        request=MenteeProfileInputSerializer,
+        responses={200: MenteeProfileSerializer, 201: MenteeProfileSerializer},
+    )
     def put(self, request: Request) -> Response:
         return super().put(request)
 
-    @extend_schema(request=MenteeProfileInputSerializer)
+    @extend_schema(request=MenteeProfileInputSerializer, responses={200: MenteeProfileSerializer})
     def patch(self, request: Request) -> Response:
         return super().patch(request)
 
 
-@extend_schema(responses={200: MentorProfileSerializer, 201: MentorProfileSerializer})
 class MentorProfileView(_OwnProfileView):
     permission_classes = [IsMentor]
     input_serializer = MentorProfileInputSerializer
@@ -90,11 +95,18 @@ class MentorProfileView(_OwnProfileView):
     def save_profile(self, **kwargs):
         return services.mentor_profile_save(**kwargs)
 
-    @extend_schema(request=MentorProfileInputSerializer)
+    @extend_schema(responses={200: MentorProfileSerializer})
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    @extend_schema(
+        request=MentorProfileInputSerializer,
+        responses={200: MentorProfileSerializer, 201: MentorProfileSerializer},
+    )
     def put(self, request: Request) -> Response:
         return super().put(request)
 
-    @extend_schema(request=MentorProfileInputSerializer)
+    @extend_schema(request=MentorProfileInputSerializer, responses={200: MentorProfileSerializer})
     def patch(self, request: Request) -> Response:
         return super().patch(request)
 
