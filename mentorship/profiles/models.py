@@ -47,26 +47,6 @@ class MenteeProfile(models.Model):
         return f"Mentee {self.user}"
 
 
-class MenteeSkill(models.Model):
-    profile = models.ForeignKey(
-        MenteeProfile, on_delete=models.CASCADE, related_name="skill_levels"
-    )
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
-
-    class Meta:
-        ordering = ["skill__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["profile", "skill"], name="mentee_skill_unique"),
-            models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=5), name="mentee_skill_level_range"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.skill} (level {self.level})"
-
-
 class MentorProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -114,24 +94,36 @@ class MentorProfile(models.Model):
         return f"Mentor {self.user}"
 
 
-class MentorSkill(models.Model):
-    profile = models.ForeignKey(
-        MentorProfile, on_delete=models.CASCADE, related_name="skill_levels"
-    )
+class SkillLevel(models.Model):
+    """A skill a person holds and at what level, 1 (aware) to 5 (expert); one row per skill."""
+
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
 
     class Meta:
+        abstract = True
         ordering = ["skill__name"]
         constraints = [
-            models.UniqueConstraint(fields=["profile", "skill"], name="mentor_skill_unique"),
+            models.UniqueConstraint(fields=["profile", "skill"], name="%(class)s_unique"),
             models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=5), name="mentor_skill_level_range"
+                condition=models.Q(level__gte=1, level__lte=5), name="%(class)s_level_range"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.skill} (level {self.level})"
+
+
+class MenteeSkill(SkillLevel):
+    profile = models.ForeignKey(
+        MenteeProfile, on_delete=models.CASCADE, related_name="skill_levels"
+    )
+
+
+class MentorSkill(SkillLevel):
+    profile = models.ForeignKey(
+        MentorProfile, on_delete=models.CASCADE, related_name="skill_levels"
+    )
 
 
 class JobDescription(models.Model):
