@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mentorship.core.errors import ConflictError, DomainError, NotFoundError, ValidationError
@@ -63,7 +64,10 @@ def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(errors, dict):
         for name, nested in errors.items():
-            flat.update(_flatten(nested, f"{prefix}.{name}" if prefix else str(name)))
+            # A nested serializer's own errors belong to the field that holds it.
+            is_own = name == api_settings.NON_FIELD_ERRORS_KEY and prefix
+            path = prefix if is_own else f"{prefix}.{name}" if prefix else str(name)
+            flat.update(_flatten(nested, path))
     elif isinstance(errors, list) and all(isinstance(item, str) for item in errors):
         flat[prefix or "non_field_errors"] = [str(item) for item in errors]
     elif isinstance(errors, list):

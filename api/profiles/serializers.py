@@ -1,5 +1,7 @@
 """Profile bodies: what a client sends (strict input) and what it reads back."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import InputSerializer
@@ -10,66 +12,133 @@ from mentorship.profiles.models import (
     MenteeProfile,
     MentorProfile,
 )
+from mentorship.profiles.validators import validate_languages, validate_timezone
+from mentorship.taxonomy.models import Background, Role, Skill
+from mentorship.taxonomy.selectors import skill_matcher
 
 MAX_SKILLS = 60
 MAX_LANGUAGES = 20
+MAX_ROLES = 10
 
 
 # --- input ----------------------------------------------------------------------------------
 
 
+class KnownSlugField(serializers.SlugRelatedField):
+    """A taxonomy row by slug; an unknown slug is an error that lists the known ones."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(slug_field="slug", **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            found = self.get_queryset().filter(slug=data).first()
+            if found is not None:
+                return found
+            known = ", ".join(self.get_queryset().values_list("slug", flat=True))
+            raise serializers.ValidationError(f"Unknown {self.kind} {data!r}. Known: {known}.")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SkillField(serializers.Field):
+    """A skill by name, alias or slug, in any case; an unknown one lists the closest names."""
+
+    default_error_messages = {"invalid": "Name a skill with a string of at most 100 characters."}
+
+    def __init__(self, **kwargs):
+        super().__init__(help_text="Name, alias or slug, any case", **kwargs)
+
+    def to_internal_value(self, data) -> Skill:
+        if not isinstance(data, str) or not data.strip() or len(data) > 100:
+            self.fail("invalid")
+        name = data.strip()
+        context = self.root.context
+        if "skill_matcher" not in context:  # built once per request, not once per skill
+            context["skill_matcher"] = skill_matcher(include_slugs=True)
+            context["skills_by_slug"] = Skill.objects.in_bulk(field_name="slug")
+        slug = context["skill_matcher"].resolve(name)
+        if slug is None:
+            suggestions = context["skill_matcher"].closest(name)
+            hint = f" Closest known: {', '.join(suggestions)}." if suggestions else ""
+            raise serializers.ValidationError(f"Unknown skill {name!r}.{hint}")
+        return context["skills_by_slug"][slug]
+
+
 class SkillLevelInputSerializer(InputSerializer):
-    skill = serializers.CharField(max_length=100, help_text="Name, alias or slug, any case")
+    skill = SkillField()
     level = serializers.IntegerField(min_value=1, max_value=5)
     name = serializers.CharField(read_only=True)
 
 
-def _languages() -> serializers.ListField:
-    return serializers.ListField(
+class _ProfileInputSerializer(InputSerializer):
+    """Fields both profiles share; every field error is reported in one answer."""
+
+    id = serializers.IntegerField(read_only=True)
+    skills = SkillLevelInputSerializer(
+        many=True, required=False, default=list, max_length=MAX_SKILLS
+    )
+    background = KnownSlugField(
+        kind="background",
+        queryset=Background.objects.all(),
+        allow_null=True,
+        required=False,
+        default=None,
+    )
+    timezone = serializers.CharField(
+        max_length=64, validators=[validate_timezone], help_text="IANA name, e.g. Europe/Paris"
+    )
+    languages = serializers.ListField(
         child=serializers.CharField(max_length=8),
         min_length=1,
         max_length=MAX_LANGUAGES,
+        validators=[validate_languages],
         help_text="ISO 639-1 codes, e.g. ['en', 'pt']",
     )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def validate_skills(self, skills: list[dict]) -> list[dict]:
+        seen: set[int] = set()
+        errors: list[dict] = []
+        for entry in skills:
+            skill = entry["skill"]
+            errors.append({"skill": [f"{skill.name} is listed twice."]} if skill.pk in seen else {})
+            seen.add(skill.pk)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return skills
 
 
-class MenteeProfileInputSerializer(InputSerializer):
-    id = serializers.IntegerField(read_only=True)
-    target_role = serializers.CharField(max_length=60, help_text="Role slug")
-    background = serializers.CharField(max_length=60, allow_null=True, required=False, default=None)
-    skills = SkillLevelInputSerializer(
-        many=True, required=False, default=list, max_length=MAX_SKILLS
-    )
+class MenteeProfileInputSerializer(_ProfileInputSerializer):
+    target_role = KnownSlugField(kind="role", queryset=Role.objects.all(), help_text="Role slug")
     goals = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
-    timezone = serializers.CharField(max_length=64, help_text="IANA name, e.g. Europe/Paris")
     weekly_hours = serializers.IntegerField(
         min_value=WEEKLY_HOURS_RANGE[0], max_value=WEEKLY_HOURS_RANGE[1]
     )
-    languages = _languages()
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
 
 
-class MentorProfileInputSerializer(InputSerializer):
-    id = serializers.IntegerField(read_only=True)
+class MentorProfileInputSerializer(_ProfileInputSerializer):
+    name = serializers.CharField(read_only=True)
     roles = serializers.ListField(
-        child=serializers.CharField(max_length=60), min_length=1, max_length=10
-    )
-    skills = SkillLevelInputSerializer(
-        many=True, required=False, default=list, max_length=MAX_SKILLS
+        child=KnownSlugField(kind="role", queryset=Role.objects.all()),
+        allow_empty=False,
+        max_length=MAX_ROLES,
+        help_text="Slugs of the roles you have worked in",
     )
     bio = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
-    background = serializers.CharField(max_length=60, allow_null=True, required=False, default=None)
     years_experience = serializers.IntegerField(
         min_value=0, max_value=60, required=False, default=0
     )
-    timezone = serializers.CharField(max_length=64)
-    languages = _languages()
     capacity = serializers.IntegerField(min_value=CAPACITY_RANGE[0], max_value=CAPACITY_RANGE[1])
     accepting = serializers.BooleanField(required=False, default=True)
     approved = serializers.BooleanField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+
+    def validate_roles(self, roles: list) -> list:
+        if len({role.pk for role in roles}) != len(roles):
+            raise serializers.ValidationError("A role is listed twice.")
+        return roles
 
 
 class JobDescriptionInputSerializer(InputSerializer):

@@ -1,6 +1,6 @@
 """Writes for profiles: mentee and mentor profiles, mentor approval, job descriptions.
 
-Every write validates everything first and then writes inside one transaction, so a request that
+Every write checks its input before writing anything, inside one transaction, so a request that
 fails leaves the previous profile exactly as it was. A committed change emits `profile_changed`.
 """
 
@@ -23,13 +23,21 @@ from mentorship.profiles.models import (
     MentorProfile,
     MentorSkill,
 )
-from mentorship.taxonomy.models import Background, Role, Skill
-from mentorship.taxonomy.selectors import skill_matcher, skills_resolve
+from mentorship.taxonomy.models import Skill
+from mentorship.taxonomy.selectors import skill_matcher
 
 MAX_JOB_DESCRIPTIONS = 50
 
-MENTEE_FIELDS = ("goals", "timezone", "weekly_hours", "languages")
-MENTOR_FIELDS = ("bio", "years_experience", "timezone", "languages", "capacity", "accepting")
+MENTEE_FIELDS = ("target_role", "background", "goals", "timezone", "weekly_hours", "languages")
+MENTOR_FIELDS = (
+    "background",
+    "bio",
+    "years_experience",
+    "timezone",
+    "languages",
+    "capacity",
+    "accepting",
+)
 
 
 def mentee_profile_save(
@@ -37,9 +45,10 @@ def mentee_profile_save(
 ) -> tuple[MenteeProfile, bool]:
     """Create or replace (PUT) or update (PATCH, `partial`) the mentee's own profile.
 
-    Precondition: `user` is a mentee. `data` holds serializer-checked types; references (role,
-    background, skills) and model rules are checked here. Returns the profile and whether it was
-    created.
+    Precondition: `user` is a mentee and `data` is validated input with references resolved
+    (`target_role` a Role, `background` a Background or None, `skills` a list of
+    `{"skill": Skill, "level": int}` without repeats). Model rules are checked again here. Returns
+    the profile and whether it was created.
     """
     return _profile_save(
         model=MenteeProfile,
@@ -57,7 +66,8 @@ def mentor_profile_save(
 ) -> tuple[MentorProfile, bool]:
     """Create or replace (PUT) or update (PATCH) the mentor's own profile; `approved` is untouched.
 
-    Precondition: `user` is a mentor.
+    Precondition: `user` is a mentor; `data` as for `mentee_profile_save`, with `roles` a list of
+    Role.
     """
     return _profile_save(
         model=MentorProfile,
@@ -86,40 +96,12 @@ def _profile_save(
     if created and partial:
         raise NotFoundError(f"You have no {kind} profile yet: create it with PUT.")
 
-    errors: dict[str, list[str]] = {}
-    references: dict[str, Any] = {}
-    if "target_role" in data:
-        references["target_role"] = _role_or_error(data["target_role"], "target_role", errors)
-    if "roles" in data:
-        references["roles"] = [
-            _role_or_error(slug, f"roles.{index}", errors)
-            for index, slug in enumerate(data["roles"])
-        ]
-    if "background" in data:
-        references["background"] = _background_or_error(data["background"], errors)
-    skills = None
-    if "skills" in data:
-        try:
-            resolved = skills_resolve(
-                names=[entry["skill"] for entry in data["skills"]], field="skills"
-            )
-            skills = [
-                (skill, entry["level"])
-                for skill, entry in zip(resolved, data["skills"], strict=True)
-            ]
-        except ValidationError as error:
-            errors.update(error.fields)
     if profile is None:
         profile = model(user=user)
     for name in plain_fields:
         if name in data:
             setattr(profile, name, data[name])
-    for name in ("target_role", "background"):
-        if name in references and name not in errors:
-            setattr(profile, name, references[name])
-    errors.update(_model_errors(profile, exclude=["user", *errors]))
-    if errors:
-        raise ValidationError("Invalid input.", fields=errors)
+    _check_model_rules(profile)
     try:
         with transaction.atomic():
             profile.save(force_insert=created)
@@ -127,42 +109,24 @@ def _profile_save(
         raise ConflictError(
             f"Your {kind} profile was changed at the same time; try again."
         ) from None
-    if "roles" in references:
-        profile.roles.set(references["roles"])
-    if skills is not None:
+    if "roles" in data:
+        profile.roles.set(data["roles"])
+    if "skills" in data:
         skill_model.objects.filter(profile=profile).delete()
         skill_model.objects.bulk_create(
-            skill_model(profile=profile, skill=skill, level=level) for skill, level in skills
+            skill_model(profile=profile, skill=entry["skill"], level=entry["level"])
+            for entry in data["skills"]
         )
     transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind=kind))
     return profile, created
 
 
-def _role_or_error(slug: str, field: str, errors: dict[str, list[str]]) -> Role | None:
-    role = Role.objects.filter(slug=slug).first()
-    if role is None:
-        known = ", ".join(Role.objects.values_list("slug", flat=True))
-        errors[field] = [f"Unknown role {slug!r}. Known roles: {known}."]
-    return role
-
-
-def _background_or_error(slug: str | None, errors: dict[str, list[str]]) -> Background | None:
-    if slug is None:
-        return None
-    background = Background.objects.filter(slug=slug).first()
-    if background is None:
-        known = ", ".join(Background.objects.values_list("slug", flat=True))
-        errors["background"] = [f"Unknown background {slug!r}. Known backgrounds: {known}."]
-    return background
-
-
-def _model_errors(instance: models.Model, *, exclude: list[str]) -> dict[str, list[str]]:
-    """The model's own field rules (time zone, languages, ranges), as field messages."""
+def _check_model_rules(instance: models.Model) -> None:
+    """The model's own field rules (time zone, languages, ranges), whoever the caller is."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False)
+        instance.full_clean(exclude=["user"], validate_unique=False)
     except DjangoValidationError as error:
-        return error.message_dict
-    return {}
+        raise ValidationError("Invalid input.", fields=error.message_dict) from None
 
 
 @transaction.atomic

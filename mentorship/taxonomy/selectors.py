@@ -1,10 +1,7 @@
 """Reads of the taxonomy, and resolution of what people type into taxonomy rows."""
 
-from collections.abc import Sequence
-
 from django.db.models import Prefetch, Q, QuerySet
 
-from mentorship.core.errors import ValidationError
 from mentorship.taxonomy.extraction import SkillMatcher
 from mentorship.taxonomy.models import Background, Role, RoleRequirement, Skill
 
@@ -39,27 +36,3 @@ def skill_matcher(*, include_slugs: bool = False) -> SkillMatcher:
         if include_slugs:
             names[skill.slug].append(skill.slug)
     return SkillMatcher(names)
-
-
-def skills_resolve(*, names: Sequence[str], field: str) -> list[Skill]:
-    """The skills that `names` (names, aliases or slugs, any case) denote, in order.
-
-    Raises `ValidationError` with one message per bad entry, keyed `<field>.<index>.skill`: an
-    unknown name lists the closest known names, and a skill named twice is refused.
-    """
-    matcher = skill_matcher(include_slugs=True)
-    errors: dict[str, str] = {}
-    slugs: list[str] = []
-    for index, name in enumerate(names):
-        slug = matcher.resolve(name)
-        if slug is None:
-            suggestions = matcher.closest(name)
-            hint = f" Closest known: {', '.join(suggestions)}." if suggestions else ""
-            errors[f"{field}.{index}.skill"] = f"Unknown skill {name!r}.{hint}"
-        elif slug in slugs:
-            errors[f"{field}.{index}.skill"] = f"{name!r} is listed twice."
-        slugs.append(slug or "")
-    if errors:
-        raise ValidationError("Invalid input.", fields=errors)
-    by_slug = Skill.objects.in_bulk(slugs, field_name="slug")
-    return [by_slug[slug] for slug in slugs]

@@ -36,11 +36,13 @@ def make_mentee(skills):
         user=user,
         partial=False,
         data={
-            "target_role": "analyst",
+            "target_role": Role.objects.get(slug="analyst"),
             "timezone": "UTC",
             "weekly_hours": 10,
             "languages": ["en"],
-            "skills": [{"skill": name, "level": level} for name, level in skills],
+            "skills": [
+                {"skill": Skill.objects.get(slug=slug), "level": level} for slug, level in skills
+            ],
         },
     )
     return user
@@ -51,7 +53,7 @@ def missing(gap):
 
 
 def test_coverage_is_the_importance_weighted_share_of_requirements_met(small_role):
-    user = make_mentee([("SQL", 3), ("git", 2), ("python", 1)])
+    user = make_mentee([("sql", 3), ("git", 2), ("python", 1)])
 
     gap = skill_gap(user=user)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from mentorship.profiles.models import JobDescription
-from mentorship.profiles.services import MAX_JOB_DESCRIPTIONS, mentee_profile_save
+from mentorship.profiles.services import MAX_JOB_DESCRIPTIONS
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
 from tests.factories import MenteeFactory
 
@@ -23,11 +23,10 @@ def taxonomy(db):
 
 
 @pytest.fixture
-def mentee_with_profile(mentee):
-    mentee_profile_save(
-        user=mentee,
-        partial=False,
-        data={
+def mentee_with_profile(client_for, mentee):
+    response = client_for(mentee).put(
+        "/api/v1/me/mentee-profile",
+        {
             "target_role": "data-engineer",
             "timezone": "Europe/Lisbon",
             "weekly_hours": 8,
@@ -35,6 +34,7 @@ def mentee_with_profile(mentee):
             "skills": [{"skill": "SQL", "level": 4}],
         },
     )
+    assert response.status_code == 201
     return mentee
 
 
