@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from mentorship.accounts.models import User
+from mentorship.taxonomy.models import Role
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +38,30 @@ def test_createsuperuser_from_the_environment_makes_a_staff_user(monkeypatch, ap
         "/admin/accounts/user/add/",
         "/admin/notifications/notification/",
         "/admin/django_celery_beat/periodictask/",
+        "/admin/taxonomy/role/",
+        "/admin/taxonomy/skill/?q=torch",
+        "/admin/taxonomy/background/",
+        "/admin/profiles/menteeprofile/",
+        "/admin/profiles/mentorprofile/",
+        "/admin/profiles/jobdescription/",
     ],
 )
 def test_admin_pages_load_for_staff(client, staff, url):
+    taxonomy_load(data=reference_taxonomy())
     client.force_login(staff)
 
     assert client.get(url).status_code == 200
+
+
+def test_staff_edit_a_role_with_its_requirements_and_milestones_inline(client, staff):
+    taxonomy_load(data=reference_taxonomy())
+    role = Role.objects.get(slug="data-scientist")
+    client.force_login(staff)
+
+    page = client.get(f"/admin/taxonomy/role/{role.pk}/change/").content.decode()
+
+    assert "scikit-learn" in page
+    assert "Clean and explore" in page or "clean-explore" in page
 
 
 def test_admin_user_page_shows_a_user(client, staff, mentee):
