@@ -8,4 +8,5 @@ urlpatterns = [
     path("v1/", include("api.accounts.urls")),
     path("v1/", include("api.taxonomy.urls")),
     path("v1/", include("api.profiles.urls")),
+    path("v1/", include("api.mentorships.urls")),
 ]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "mentorship.notifications",
     "mentorship.taxonomy",
     "mentorship.profiles",
+    "mentorship.matching",
+    "mentorship.mentorships",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,118 @@
+"""Request a mentor; accept, decline or cancel; list and end mentorships."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.mentorships.serializers import (
+    DecisionSerializer,
+    MentorshipRequestSerializer,
+    MentorshipSerializer,
+    RequestCreateSerializer,
+)
+from api.permissions import IsMentee, IsMentor
+from mentorship.mentorships import selectors, services
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
+
+
+def _status_filter(choices) -> OpenApiParameter:
+    return OpenApiParameter("status", str, enum=[value for value, _ in choices])
+
+
+def _requested_status(request: Request, choices) -> str | None:
+    value = request.query_params.get("status")
+    return value if value in {choice for choice, _ in choices} else None
+
+
+class MentorshipRequestListView(ListAPIView):
+    serializer_class = MentorshipRequestSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsMentee()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        return selectors.request_list(
+            user=self.request.user,
+            status=_requested_status(self.request, MentorshipRequest.Status.choices),
+        )
+
+    @extend_schema(parameters=[_status_filter(MentorshipRequest.Status.choices)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=RequestCreateSerializer, responses={201: MentorshipRequestSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = RequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.request_create(
+            mentee=request.user,
+            mentor_id=serializer.validated_data["mentor"],
+            message=serializer.validated_data["message"],
+        )
+        return Response(MentorshipRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+def _request_state(request: Request, request_id: int) -> Response:
+    current = selectors.request_list(user=request.user).get(pk=request_id)
+    return Response(MentorshipRequestSerializer(current).data)
+
+
+class RequestAcceptView(APIView):
+    permission_classes = [IsMentor]
+
+    @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
+    def post(self, request: Request, request_id: int) -> Response:
+        services.request_accept(request_id=request_id, by=request.user)
+        return _request_state(request, request_id)
+
+
+class RequestDeclineView(APIView):
+    permission_classes = [IsMentor]
+
+    @extend_schema(request=DecisionSerializer, responses={200: MentorshipRequestSerializer})
+    def post(self, request: Request, request_id: int) -> Response:
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.request_decline(
+            request_id=request_id, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return _request_state(request, request_id)
+
+
+class RequestCancelView(APIView):
+    permission_classes = [IsMentee]
+
+    @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
+    def post(self, request: Request, request_id: int) -> Response:
+        services.request_cancel(request_id=request_id, by=request.user)
+        return _request_state(request, request_id)
+
+
+class MentorshipListView(ListAPIView):
+    serializer_class = MentorshipSerializer
+
+    def get_queryset(self):
+        return selectors.mentorship_list(
+            user=self.request.user,
+            status=_requested_status(self.request, Mentorship.Status.choices),
+        )
+
+    @extend_schema(parameters=[_status_filter(Mentorship.Status.choices)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MentorshipEndView(APIView):
+    @extend_schema(request=DecisionSerializer, responses={200: MentorshipSerializer})
+    def post(self, request: Request, mentorship_id: int) -> Response:
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ended = services.mentorship_end(
+            mentorship_id=mentorship_id, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(MentorshipSerializer(ended, context={"request": request}).data)

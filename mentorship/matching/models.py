@@ -1,0 +1,95 @@
+"""Stored matches (a mentee's ranked, explained mentors) and the runs that compute them."""
+
+from django.conf import settings
+from django.db import models
+
+
+class MatchRun(models.Model):
+    """One full re-scoring of the pool, split into chunks that workers share."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    mentees_total = models.PositiveIntegerField(default=0)
+    mentors_total = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    matches_written = models.PositiveBigIntegerField(default=0)
+    suggestions = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scoring_seconds = models.FloatField(null=True, blank=True)
+    assignment_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.status})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class MatchRunChunk(models.Model):
+    """A chunk of a run that is done: counted once, however often its task runs."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    matches_written = models.PositiveIntegerField()
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="match_run_chunk_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id} chunk {self.index}"
+
+
+class Match(models.Model):
+    """A mentor in a mentee's top-k, with the score, its components and why, in words."""
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_matches"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_matches"
+    )
+    rank = models.PositiveSmallIntegerField(help_text="1 = best for this mentee")
+    score = models.FloatField()
+    components = models.JSONField()
+    explanation = models.JSONField(help_text="Sentences that say why, built from the components.")
+    suggested = models.BooleanField(
+        default=False, help_text="The mentor the stable assignment proposes for this mentee."
+    )
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["mentee", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "mentor"], name="match_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=1), name="match_score_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "-score"], name="match_mentor_score_idx"),
+            models.Index(fields=["mentee", "-score"], name="match_mentee_score_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ~ {self.mentor}: {self.score:.3f}"

@@ -1,0 +1,198 @@
+"""Writes for mentorships: request a mentor, accept, decline or cancel, and end a mentorship.
+
+Lock order, to keep concurrent accepts free of deadlocks: the mentor's profile row, then the
+mentee's user row, then request rows. Capacity is checked under the mentor's lock, and the
+database keeps a mentee to one active mentorship whatever the timing.
+"""
+
+import functools
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorship.accounts.models import User
+from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.notifications.services import notification_queue
+from mentorship.profiles.events import profile_changed
+from mentorship.profiles.models import MentorProfile
+
+logger = logging.getLogger(__name__)
+
+MAX_PENDING_REQUESTS = 3
+Status = MentorshipRequest.Status
+
+
+def active_mentorship_count(*, mentor_id: int) -> int:
+    return Mentorship.objects.filter(mentor_id=mentor_id, status=Mentorship.Status.ACTIVE).count()
+
+
+def _after_commit_rescore(*users: tuple[int, str]) -> None:
+    for user_id, kind in users:
+        transaction.on_commit(functools.partial(profile_changed, user_id=user_id, kind=kind))
+
+
+@transaction.atomic
+def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipRequest:
+    """A mentee asks an approved, accepting mentor with room to mentor them; the mentor is emailed.
+
+    Refused (409) while the mentee has an active mentorship or `MAX_PENDING_REQUESTS` pending
+    ones, a second pending request to the same mentor, or a mentor who declined them before.
+    """
+    if mentor_id == mentee.pk:
+        raise ValidationError("You cannot request yourself.", fields={"mentor": "Not yourself."})
+    User.objects.select_for_update().filter(pk=mentee.pk).first()  # serialises the mentee's writes
+    mentor_profile = (
+        MentorProfile.objects.select_related("user")
+        .filter(user_id=mentor_id, approved=True)
+        .first()
+    )
+    if mentor_profile is None:
+        raise ValidationError(
+            "No approved mentor with this id.",
+            fields={"mentor": "No approved mentor with this id."},
+        )
+    if not mentor_profile.accepting:
+        raise ConflictError("This mentor is not taking new mentees.", code="not_accepting")
+    if active_mentorship_count(mentor_id=mentor_id) >= mentor_profile.capacity:
+        raise ConflictError("This mentor has no free place right now.", code="capacity_full")
+    if Mentorship.objects.filter(mentee=mentee, status=Mentorship.Status.ACTIVE).exists():
+        raise ConflictError(
+            "You already have an active mentorship; end it before requesting another mentor.",
+            code="active_mentorship",
+        )
+    requests = MentorshipRequest.objects.filter(mentee=mentee)
+    if requests.filter(mentor_id=mentor_id, status=Status.DECLINED).exists():
+        raise ConflictError("This mentor declined your earlier request.", code="declined_before")
+    if requests.filter(mentor_id=mentor_id, status=Status.PENDING).exists():
+        raise ConflictError("You already have a pending request to this mentor.", code="duplicate")
+    if requests.filter(status=Status.PENDING).count() >= MAX_PENDING_REQUESTS:
+        raise ConflictError(
+            f"You can have at most {MAX_PENDING_REQUESTS} pending requests; cancel one first.",
+            code="too_many_pending",
+        )
+    request = MentorshipRequest.objects.create(
+        mentee=mentee, mentor=mentor_profile.user, message=message
+    )
+    notification_queue(
+        key=f"request-received:{request.pk}",
+        recipient=mentor_profile.user,
+        subject=f"{mentee.name or 'A mentee'} asked you to be their mentor",
+        body=(
+            f"{mentee.name or mentee.email} would like you to mentor them.\n\n{message}\n\n"
+            "Review their profile and accept or decline the request in the app."
+        ),
+    )
+    logger.info("request created id=%s mentee=%s mentor=%s", request.pk, mentee.pk, mentor_id)
+    return request
+
+
+def _pending_request_for_mentor(*, request_id: int, mentor: User) -> MentorshipRequest:
+    request = MentorshipRequest.objects.filter(pk=request_id, mentor=mentor).first()
+    if request is None:
+        raise NotFoundError("Not found.")
+    return request
+
+
+@transaction.atomic
+def request_accept(*, request_id: int, by: User) -> Mentorship:
+    """The requested mentor accepts: a mentorship starts, the mentee's other requests are withdrawn.
+
+    Precondition: `by` is the requested mentor (anyone else gets `NotFoundError`). Takes the lock
+    order of this module. A full mentor, a request no longer pending, or a mentee who started
+    another mentorship meanwhile is a `ConflictError`.
+    """
+    mentor_profile = MentorProfile.objects.select_for_update().filter(user=by).first()
+    request = _pending_request_for_mentor(request_id=request_id, mentor=by)
+    if mentor_profile is None:
+        raise NotFoundError("Not found.")
+    User.objects.select_for_update().filter(pk=request.mentee_id).first()
+    request = MentorshipRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != Status.PENDING:
+        raise ConflictError(f"This request is {request.status}, not pending.", code="not_pending")
+    if active_mentorship_count(mentor_id=by.pk) >= mentor_profile.capacity:
+        raise ConflictError(
+            "You have no free place: raise your capacity first.", code="capacity_full"
+        )
+    try:
+        with transaction.atomic():
+            mentorship = Mentorship.objects.create(
+                mentee_id=request.mentee_id, mentor=by, request=request
+            )
+    except IntegrityError:
+        raise ConflictError(
+            "This mentee has just started another mentorship.", code="mentee_taken"
+        ) from None
+    now = timezone.now()
+    request.status, request.decided_at = Status.ACCEPTED, now
+    request.save(update_fields=["status", "decided_at"])
+    MentorshipRequest.objects.filter(mentee_id=request.mentee_id, status=Status.PENDING).update(
+        status=Status.WITHDRAWN, decided_at=now
+    )
+    notification_queue(
+        key=f"request-accepted:{request.pk}",
+        recipient=request.mentee,
+        subject=f"{by.name or 'Your mentor'} accepted your request",
+        body="Your mentorship has started. Plan your project together and check in every week.",
+    )
+    _after_commit_rescore((by.pk, "mentor"), (request.mentee_id, "mentee"))
+    logger.info("request accepted id=%s mentorship=%s", request.pk, mentorship.pk)
+    return mentorship
+
+
+@transaction.atomic
+def request_decline(*, request_id: int, by: User, reason: str = "") -> MentorshipRequest:
+    """The requested mentor declines; the mentee is told, and is not matched with them again."""
+    request = _pending_request_for_mentor(request_id=request_id, mentor=by)
+    request = MentorshipRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != Status.PENDING:
+        raise ConflictError(f"This request is {request.status}, not pending.", code="not_pending")
+    request.status, request.reason, request.decided_at = Status.DECLINED, reason, timezone.now()
+    request.save(update_fields=["status", "reason", "decided_at"])
+    notification_queue(
+        key=f"request-declined:{request.pk}",
+        recipient=request.mentee,
+        subject="Your mentorship request was declined",
+        body=(
+            f"{by.name or 'The mentor'} cannot take you on."
+            + (f" They said: {reason}" if reason else "")
+            + "\n\nYour other matches are waiting for you in the app."
+        ),
+    )
+    _after_commit_rescore((request.mentee_id, "mentee"))
+    return request
+
+
+@transaction.atomic
+def request_cancel(*, request_id: int, by: User) -> MentorshipRequest:
+    """The mentee withdraws their own pending request."""
+    request = MentorshipRequest.objects.select_for_update().filter(pk=request_id, mentee=by).first()
+    if request is None:
+        raise NotFoundError("Not found.")
+    if request.status != Status.PENDING:
+        raise ConflictError(f"This request is {request.status}, not pending.", code="not_pending")
+    request.status, request.decided_at = Status.CANCELLED, timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    return request
+
+
+@transaction.atomic
+def mentorship_end(*, mentorship_id: int, by: User, reason: str = "") -> Mentorship:
+    """Either side ends an active mentorship; the mentor's place frees up."""
+    mentorship = (
+        Mentorship.objects.select_for_update()
+        .filter(Q(mentee=by) | Q(mentor=by), pk=mentorship_id)
+        .first()
+    )
+    if mentorship is None:
+        raise NotFoundError("Not found.")
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise ConflictError("This mentorship has already ended.", code="already_ended")
+    mentorship.status = Mentorship.Status.ENDED
+    mentorship.ended_at = timezone.now()
+    mentorship.end_reason = reason
+    mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+    _after_commit_rescore((mentorship.mentor_id, "mentor"), (mentorship.mentee_id, "mentee"))
+    return mentorship
