@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+import api.converters  # noqa: F401 (registers the `id` path converter)
+
 app_name = "api"
 
 urlpatterns = [
@@ -9,4 +11,5 @@ urlpatterns = [
     path("v1/", include("api.taxonomy.urls")),
     path("v1/", include("api.profiles.urls")),
     path("v1/", include("api.mentorships.urls")),
+    path("v1/", include("api.matching.urls")),
 ]

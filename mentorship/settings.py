@@ -225,6 +225,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Matching -------------------------------------------------------------------------------
+# Component weights of the pair score (formula: mentorship/matching/engine.py). Gap coverage
+# and role fit lead: a mentor who did the role and holds what the mentee lacks matters most.
+MATCHING_WEIGHTS = {
+    "role_fit": env.float("MATCHING_WEIGHT_ROLE_FIT", default=0.30),
+    "gap_coverage": env.float("MATCHING_WEIGHT_GAP_COVERAGE", default=0.35),
+    "timezone": env.float("MATCHING_WEIGHT_TIMEZONE", default=0.15),
+    "background": env.float("MATCHING_WEIGHT_BACKGROUND", default=0.10),
+    "skill_depth": env.float("MATCHING_WEIGHT_SKILL_DEPTH", default=0.10),
+}
+MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=10)
+MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=2000)
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -3,12 +3,15 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.converters import MAX_ID
 from api.serializers import InputSerializer
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 
 
 class RequestCreateSerializer(InputSerializer):
-    mentor = serializers.IntegerField(min_value=1, help_text="The mentor's user id")
+    mentor = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The mentor's user id"
+    )
     message = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 

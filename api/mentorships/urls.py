@@ -9,23 +9,23 @@ urlpatterns = [
         name="mentorship-request-list",
     ),
     path(
-        "mentorship-requests/<int:request_id>/accept",
+        "mentorship-requests/<id:request_id>/accept",
         views.RequestAcceptView.as_view(),
         name="mentorship-request-accept",
     ),
     path(
-        "mentorship-requests/<int:request_id>/decline",
+        "mentorship-requests/<id:request_id>/decline",
         views.RequestDeclineView.as_view(),
         name="mentorship-request-decline",
     ),
     path(
-        "mentorship-requests/<int:request_id>/cancel",
+        "mentorship-requests/<id:request_id>/cancel",
         views.RequestCancelView.as_view(),
         name="mentorship-request-cancel",
     ),
     path("mentorships", views.MentorshipListView.as_view(), name="mentorship-list"),
     path(
-        "mentorships/<int:mentorship_id>/end",
+        "mentorships/<id:mentorship_id>/end",
         views.MentorshipEndView.as_view(),
         name="mentorship-end",
     ),

@@ -12,13 +12,13 @@ urlpatterns = [
         name="job-description-list",
     ),
     path(
-        "me/job-descriptions/<int:job_description_id>",
+        "me/job-descriptions/<id:job_description_id>",
         views.JobDescriptionDetailView.as_view(),
         name="job-description-detail",
     ),
-    path("mentors/<int:mentor_id>", views.MentorPublicView.as_view(), name="mentor-detail"),
+    path("mentors/<id:mentor_id>", views.MentorPublicView.as_view(), name="mentor-detail"),
     path(
-        "admin/mentors/<int:mentor_id>/approve",
+        "admin/mentors/<id:mentor_id>/approve",
         views.MentorApproveView.as_view(),
         name="mentor-approve",
     ),

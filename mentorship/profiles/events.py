@@ -1,7 +1,7 @@
-"""Profile change events: the seam the matching engine listens on.
+"""Profile change events: the seam matching listens on.
 
-Services call `profile_changed` after their transaction commits. It only logs today; the matching
-issue re-scores what the change touches from here.
+Services call `profile_changed` once their transaction commits; it enqueues the re-scoring of
+what the change touches (a mentee's list, or the lists a mentor is in or enters).
 """
 
 import logging
@@ -13,4 +13,8 @@ ProfileKind = Literal["mentee", "mentor"]
 
 
 def profile_changed(*, user_id: int, kind: ProfileKind) -> None:
+    from mentorship.matching.tasks import refresh_mentee_matches, refresh_mentor_matches
+
     logger.info("profile changed user=%s kind=%s", user_id, kind)
+    task = refresh_mentee_matches if kind == "mentee" else refresh_mentor_matches
+    task.delay(user_id)

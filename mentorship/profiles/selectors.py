@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import NotFoundError
+from mentorship.profiles.gap import coverage, gap_items
 from mentorship.profiles.models import (
     JobDescription,
     MenteeProfile,
@@ -15,10 +16,6 @@ from mentorship.profiles.models import (
     MentorSkill,
 )
 from mentorship.taxonomy.models import RoleRequirement, Skill
-
-# A skill that postings ask for but the role's requirements do not list counts as this.
-UNLISTED_IMPORTANCE = 1
-UNLISTED_LEVEL = 3
 
 
 def mentee_profile_get(*, user: User) -> MenteeProfile:
@@ -85,53 +82,35 @@ class SkillGap:
 
 
 def skill_gap(*, user: User) -> SkillGap:
-    """What the mentee lacks for their target role, most urgent first.
-
-    - `coverage`: the importance-weighted share of the role's requirements met at the required
-      level (1.0 when the role lists none).
-    - `demand` of a skill: the share of the mentee's job descriptions that mention it.
-    - A requirement is missing when the mentee's level is below the required one; a skill the
-      postings mention but the role does not list is missing below level 3, at importance 1.
-    - `priority = importance * (1 + 2 * demand) * (required - current) / required`: core skills
-      first, raised by how often postings ask for them (the seeds' advice), and by how far off
-      the mentee is.
-    """
+    """What the mentee lacks for their target role, most urgent first (formula: `gap.py`)."""
     profile = mentee_profile_get(user=user)
     levels = {entry.skill_id: entry.level for entry in profile.skill_levels.all()}
-    requirements = list(
-        RoleRequirement.objects.filter(role=profile.target_role).select_related("skill")
-    )
+    requirements = [
+        (skill_id, importance, level)
+        for skill_id, importance, level in RoleRequirement.objects.filter(
+            role=profile.target_role
+        ).values_list("skill_id", "importance", "level")
+    ]
     jobs = list(job_description_list(user=user))
     mentions = Counter(skill.pk for job in jobs for skill in job.skills.all())
-    posted_skills = {skill.pk: skill for job in jobs for skill in job.skills.all()}
-
-    def demand(skill_id: int) -> float:
-        return round(mentions[skill_id] / len(jobs), 3) if jobs else 0.0
-
-    def entry(skill: Skill, required: int, importance: int) -> GapEntry:
-        current = levels.get(skill.pk, 0)
-        share = demand(skill.pk)
-        priority = importance * (1 + 2 * share) * (required - current) / required
-        return GapEntry(skill, required, current, importance, share, round(priority, 3))
-
-    missing = [
-        entry(requirement.skill, requirement.level, requirement.importance)
-        for requirement in requirements
-        if levels.get(requirement.skill_id, 0) < requirement.level
-    ]
-    listed = {requirement.skill_id for requirement in requirements}
-    missing += [
-        entry(skill, UNLISTED_LEVEL, UNLISTED_IMPORTANCE)
-        for skill_id, skill in posted_skills.items()
-        if skill_id not in listed and levels.get(skill_id, 0) < UNLISTED_LEVEL
-    ]
-    missing.sort(key=lambda gap: (-gap.priority, gap.skill.name))
-
-    total = sum(requirement.importance for requirement in requirements)
-    met = sum(
-        requirement.importance
-        for requirement in requirements
-        if levels.get(requirement.skill_id, 0) >= requirement.level
+    items = gap_items(
+        requirements=requirements, levels=levels, mentions=mentions, job_count=len(jobs)
     )
-    coverage = round(met / total, 3) if total else 1.0
-    return SkillGap(target_role=profile.target_role.slug, coverage=coverage, missing=missing)
+    skills = Skill.objects.in_bulk([item.skill_id for item in items])
+    missing = [
+        GapEntry(
+            skill=skills[item.skill_id],
+            required_level=item.required_level,
+            current_level=item.current_level,
+            importance=item.importance,
+            demand=item.demand,
+            priority=item.priority,
+        )
+        for item in items
+    ]
+    missing.sort(key=lambda entry: (-entry.priority, entry.skill.name))
+    return SkillGap(
+        target_role=profile.target_role.slug,
+        coverage=coverage(requirements=requirements, levels=levels),
+        missing=missing,
+    )

@@ -1,0 +1,111 @@
+"""Matches as each side sees them, and matching runs for staff."""
+
+from rest_framework import serializers
+
+from api.profiles.serializers import MentorPublicProfileSerializer, SkillLevelSerializer
+from mentorship.matching.models import Match, MatchRun
+from mentorship.profiles.models import MenteeProfile
+
+
+class MenteePublicProfileSerializer(serializers.ModelSerializer):
+    """What a matched mentor sees of a mentee: no email, no contact details."""
+
+    id = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.name")
+    target_role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    background = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    skills = SkillLevelSerializer(source="skill_levels", many=True)
+
+    class Meta:
+        model = MenteeProfile
+        fields = [
+            "id",
+            "name",
+            "target_role",
+            "background",
+            "skills",
+            "goals",
+            "timezone",
+            "weekly_hours",
+            "languages",
+        ]
+        read_only_fields = fields
+
+
+class ComponentsSerializer(serializers.Serializer):
+    role_fit = serializers.FloatField()
+    gap_coverage = serializers.FloatField()
+    timezone = serializers.FloatField()
+    background = serializers.FloatField()
+    skill_depth = serializers.FloatField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    """One match: the other person's public profile, the score, its components and why."""
+
+    mentor = MentorPublicProfileSerializer(
+        source="mentor.mentor_profile", read_only=True, allow_null=True
+    )
+    mentee = MenteePublicProfileSerializer(
+        source="mentee.mentee_profile", read_only=True, allow_null=True
+    )
+    components = ComponentsSerializer(read_only=True)
+    explanation = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "score",
+            "rank",
+            "suggested",
+            "components",
+            "explanation",
+            "mentor",
+            "mentee",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, match: Match) -> dict:
+        """A mentee is shown the mentor, a mentor the mentee: never their own profile again."""
+        data = super().to_representation(match)
+        viewer = self.context["request"].user
+        data["mentee" if viewer.pk == match.mentee_id else "mentor"] = None
+        return data
+
+
+class MatchFilterSerializer(serializers.Serializer):
+    min_score = serializers.FloatField(min_value=0, max_value=1, required=False)
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    started_by = serializers.IntegerField(source="started_by_id", read_only=True, allow_null=True)
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "status",
+            "started_by",
+            "mentees_total",
+            "mentors_total",
+            "chunks_total",
+            "chunks_done",
+            "matches_written",
+            "suggestions",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "scoring_seconds",
+            "assignment_seconds",
+        ]
+        read_only_fields = fields
+
+
+class MatchRunCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()

@@ -1,0 +1,289 @@
+"""Profiles as the engine's arrays: the one bridge between the database and `engine`.
+
+`MatchingContext` holds what every chunk of a run shares (the taxonomy's index spaces, the role
+similarity and the mentor pool); `mentee_batch` loads a batch of mentees against it. Role
+similarity is the weighted Jaccard index of two roles' requirements (importance as weight), so a
+mentor who did a role that needs much the same skills gets partial `role_fit`.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from itertools import chain
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import scipy.sparse as sp
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from mentorship.matching.engine import MenteeArrays, MentorArrays
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.profiles.gap import gap_items
+from mentorship.profiles.models import (
+    JobDescription,
+    MenteeProfile,
+    MenteeSkill,
+    MentorProfile,
+    MentorSkill,
+)
+from mentorship.profiles.validators import ISO_639_1
+from mentorship.taxonomy.models import Background, Role, RoleRequirement, Skill
+
+LANGUAGES = sorted(ISO_639_1)
+LANGUAGE_INDEX = {code: index for index, code in enumerate(LANGUAGES)}
+
+
+@lru_cache(maxsize=1024)
+def _utc_offset_hours(zone: str, hour: datetime) -> float:
+    offset = hour.astimezone(ZoneInfo(zone)).utcoffset()
+    return offset.total_seconds() / 3600 if offset else 0.0
+
+
+def utc_offset_hours(zone: str, at: datetime) -> float:
+    """The zone's offset from UTC at `at`, in hours (daylight saving included)."""
+    return _utc_offset_hours(zone, at.replace(minute=0, second=0, microsecond=0))
+
+
+def _csr(rows: list[int], columns: list[int], values: list, shape: tuple[int, int], dtype):
+    return sp.csr_array(
+        (np.asarray(values, dtype=dtype), (np.asarray(rows, dtype=np.int64), columns)),
+        shape=shape,
+    )
+
+
+def _language_matrix(language_lists: Sequence[list[str]]) -> sp.csr_array:
+    rows, columns = [], []
+    for row, codes in enumerate(language_lists):
+        for code in codes:
+            if code in LANGUAGE_INDEX:
+                rows.append(row)
+                columns.append(LANGUAGE_INDEX[code])
+    return _csr(rows, columns, [True] * len(rows), (len(language_lists), len(LANGUAGES)), bool)
+
+
+@dataclass
+class Taxonomy:
+    """Index spaces of roles, skills and backgrounds, with names for explanations."""
+
+    role_ids: list[int]
+    role_names: list[str]
+    skill_ids: list[int]
+    skill_names: list[str]
+    background_ids: list[int]
+    background_names: list[str]
+    requirements: dict[int, list[tuple[int, int, int]]]
+    role_similarity: np.ndarray
+    role_index: dict[int, int] = field(init=False)
+    skill_index: dict[int, int] = field(init=False)
+    background_index: dict[int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.role_index = {pk: index for index, pk in enumerate(self.role_ids)}
+        self.skill_index = {pk: index for index, pk in enumerate(self.skill_ids)}
+        self.background_index = {pk: index for index, pk in enumerate(self.background_ids)}
+
+
+def taxonomy_load() -> Taxonomy:
+    roles = list(Role.objects.order_by("pk").values_list("pk", "name"))
+    skills = list(Skill.objects.order_by("pk").values_list("pk", "name"))
+    backgrounds = list(Background.objects.order_by("pk").values_list("pk", "name"))
+    requirements: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for role_id, skill_id, importance, level in RoleRequirement.objects.values_list(
+        "role_id", "skill_id", "importance", "level"
+    ):
+        requirements[role_id].append((skill_id, importance, level))
+    role_ids = [pk for pk, _ in roles]
+    return Taxonomy(
+        role_ids=role_ids,
+        role_names=[name for _, name in roles],
+        skill_ids=[pk for pk, _ in skills],
+        skill_names=[name for _, name in skills],
+        background_ids=[pk for pk, _ in backgrounds],
+        background_names=[name for _, name in backgrounds],
+        requirements=dict(requirements),
+        role_similarity=role_similarity(role_ids, requirements),
+    )
+
+
+def role_similarity(
+    role_ids: Sequence[int], requirements: dict[int, list[tuple[int, int, int]]]
+) -> np.ndarray:
+    """Weighted Jaccard of requirement importances: sum of minima over sum of maxima, 1 on the
+    diagonal."""
+    weights = [
+        {skill_id: importance for skill_id, importance, _ in requirements.get(role_id, [])}
+        for role_id in role_ids
+    ]
+    similarity = np.eye(len(role_ids), dtype=np.float32)
+    for a, first in enumerate(weights):
+        for b in range(a + 1, len(weights)):
+            second = weights[b]
+            shared = first.keys() | second.keys()
+            largest = sum(max(first.get(s, 0), second.get(s, 0)) for s in shared)
+            smallest = sum(min(first.get(s, 0), second.get(s, 0)) for s in shared)
+            similarity[a, b] = similarity[b, a] = smallest / largest if largest else 0.0
+    return similarity
+
+
+@dataclass
+class MentorPool:
+    arrays: MentorArrays
+    free_capacity: np.ndarray
+    index: dict[int, int]
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+
+def mentor_pool_load(taxonomy: Taxonomy, *, at: datetime | None = None) -> MentorPool:
+    """Every approved mentor, by user id; eligible = accepting and with a free place."""
+    at = at or timezone.now()
+    profiles = list(
+        MentorProfile.objects.filter(approved=True)
+        .order_by("user_id")
+        .values_list("user_id", "background_id", "timezone", "languages", "capacity", "accepting")
+    )
+    ids = [row[0] for row in profiles]
+    index = {user_id: position for position, user_id in enumerate(ids)}
+    active = dict(
+        Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
+        .values("mentor_id")
+        .annotate(count=Count("pk"))
+        .values_list("mentor_id", "count")
+    )
+    free = np.array(
+        [max(capacity - active.get(user_id, 0), 0) for user_id, *_, capacity, _ in profiles],
+        dtype=np.int64,
+    )
+    role_rows, role_columns = [], []
+    for profile_id, role_id in MentorProfile.roles.through.objects.filter(
+        mentorprofile__approved=True
+    ).values_list("mentorprofile_id", "role_id"):
+        role_rows.append(index[profile_id])
+        role_columns.append(taxonomy.role_index[role_id])
+    skill_rows, skill_columns, skill_levels = [], [], []
+    for profile_id, skill_id, level in MentorSkill.objects.filter(
+        profile__approved=True
+    ).values_list("profile_id", "skill_id", "level"):
+        skill_rows.append(index[profile_id])
+        skill_columns.append(taxonomy.skill_index[skill_id])
+        skill_levels.append(level)
+    m = len(ids)
+    arrays = MentorArrays(
+        ids=np.asarray(ids, dtype=np.int64),
+        roles=_csr(
+            role_rows, role_columns, [True] * len(role_rows), (m, len(taxonomy.role_ids)), bool
+        ),
+        background=np.asarray(
+            [taxonomy.background_index.get(row[1], -1) for row in profiles], dtype=np.int32
+        ),
+        utc_offset=np.asarray([utc_offset_hours(row[2], at) for row in profiles], dtype=np.float32),
+        languages=_language_matrix([row[3] for row in profiles]),
+        skill_level=_csr(
+            skill_rows, skill_columns, skill_levels, (m, len(taxonomy.skill_ids)), np.int8
+        ),
+        eligible=np.asarray([row[5] for row in profiles], dtype=bool) & (free > 0),
+    )
+    return MentorPool(arrays=arrays, free_capacity=free, index=index)
+
+
+@dataclass
+class MenteeBatch:
+    arrays: MenteeArrays
+    exclusions: np.ndarray  # (mentee index, mentor index) pairs
+
+    @property
+    def ids(self) -> list[int]:
+        return self.arrays.ids.tolist()
+
+
+def mentee_batch_load(
+    taxonomy: Taxonomy,
+    pool: MentorPool,
+    *,
+    profiles: Q,
+    at: datetime | None = None,
+) -> MenteeBatch:
+    """The mentees whose profile matches `profiles` (a filter on MenteeProfile), by user id."""
+    at = at or timezone.now()
+    rows = list(
+        MenteeProfile.objects.filter(profiles)
+        .order_by("user_id")
+        .values_list("user_id", "target_role_id", "background_id", "timezone", "languages")
+    )
+    ids = [row[0] for row in rows]
+    index = {user_id: position for position, user_id in enumerate(ids)}
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for profile_id, skill_id, level in MenteeSkill.objects.filter(
+        profile__in=MenteeProfile.objects.filter(profiles)
+    ).values_list("profile_id", "skill_id", "level"):
+        levels[profile_id][skill_id] = level
+    job_counts = Counter(
+        dict(
+            JobDescription.objects.filter(mentee_id__in=_subquery(profiles))
+            .values("mentee_id")
+            .annotate(count=Count("pk"))
+            .values_list("mentee_id", "count")
+        )
+    )
+    mentions: dict[int, Counter] = defaultdict(Counter)
+    for mentee_id, skill_id, count in (
+        JobDescription.skills.through.objects.filter(
+            jobdescription__mentee_id__in=_subquery(profiles)
+        )
+        .values("jobdescription__mentee_id", "skill_id")
+        .annotate(count=Count("pk"))
+        .values_list("jobdescription__mentee_id", "skill_id", "count")
+    ):
+        mentions[mentee_id][skill_id] = count
+
+    gap_rows, gap_columns, gap_weights, gap_levels = [], [], [], []
+    for row, (user_id, role_id, *_rest) in enumerate(rows):
+        for item in gap_items(
+            requirements=taxonomy.requirements.get(role_id, []),
+            levels=levels.get(user_id, {}),
+            mentions=mentions.get(user_id, {}),
+            job_count=job_counts.get(user_id, 0),
+        ):
+            if item.priority > 0:
+                gap_rows.append(row)
+                gap_columns.append(taxonomy.skill_index[item.skill_id])
+                gap_weights.append(item.priority)
+                gap_levels.append(item.required_level)
+    n, skills = len(ids), len(taxonomy.skill_ids)
+    arrays = MenteeArrays(
+        ids=np.asarray(ids, dtype=np.int64),
+        target_role=np.asarray([taxonomy.role_index[row[1]] for row in rows], dtype=np.int32),
+        background=np.asarray(
+            [taxonomy.background_index.get(row[2], -1) for row in rows], dtype=np.int32
+        ),
+        utc_offset=np.asarray([utc_offset_hours(row[3], at) for row in rows], dtype=np.float32),
+        languages=_language_matrix([row[4] for row in rows]),
+        gap_weight=_csr(gap_rows, gap_columns, gap_weights, (n, skills), np.float32),
+        gap_level=_csr(gap_rows, gap_columns, gap_levels, (n, skills), np.int8),
+    )
+    return MenteeBatch(arrays=arrays, exclusions=_exclusions(index, pool.index, profiles))
+
+
+def _subquery(profiles: Q):
+    return MenteeProfile.objects.filter(profiles).values("user_id")
+
+
+def _exclusions(mentees: dict[int, int], mentors: dict[int, int], profiles: Q) -> np.ndarray:
+    """Pairs never to match: the mentor declined the mentee, or their mentorship ended."""
+    mentee_ids = _subquery(profiles)
+    declined = MentorshipRequest.objects.filter(
+        mentee_id__in=mentee_ids, status=MentorshipRequest.Status.DECLINED
+    ).values_list("mentee_id", "mentor_id")
+    ended = Mentorship.objects.filter(
+        mentee_id__in=mentee_ids, status=Mentorship.Status.ENDED
+    ).values_list("mentee_id", "mentor_id")
+    pairs = {
+        (mentees[mentee_id], mentors[mentor_id])
+        for mentee_id, mentor_id in chain(declined, ended)
+        if mentee_id in mentees and mentor_id in mentors
+    }
+    return np.asarray(sorted(pairs), dtype=np.int64).reshape(-1, 2)

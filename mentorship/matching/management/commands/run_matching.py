@@ -1,0 +1,39 @@
+"""`manage.py run_matching`: a full matching run in the foreground, with a progress bar."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from mentorship.matching import services
+from mentorship.matching.models import MatchRun
+
+BAR_WIDTH = 40
+
+
+class Command(BaseCommand):
+    help = "Re-score every mentee against every mentor and propose one mentor each (no worker)."
+
+    def handle(self, *args, **options) -> None:
+        started = time.perf_counter()
+        run = MatchRun.objects.create()
+        try:
+            chunks = services.match_run_plan(run_id=run.pk)
+            for done, chunk in enumerate(chunks, start=1):
+                services.match_chunk_score(run_id=run.pk, chunk=chunk)
+                self._progress(done, len(chunks))
+            services.match_run_finish(run_id=run.pk)
+        except Exception as error:
+            services.match_run_fail(run_id=run.pk, error=f"{type(error).__name__}: {error}")
+            raise
+        run.refresh_from_db()
+        self.stdout.write(
+            f"\nRun {run.pk} {run.status}: {run.mentees_total} mentees, {run.mentors_total} "
+            f"mentors, {run.matches_written} matches, {run.suggestions} suggestions in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // total
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self.stdout.write(f"\r[{bar}] {done}/{total} chunks", ending="")
+        self.stdout.flush()
