@@ -6,8 +6,11 @@ service fails the run instead.
 """
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import redis
@@ -18,6 +21,9 @@ from rest_framework.test import APIClient
 
 from mentorship.celery import app as celery_app
 from tests.factories import MenteeFactory, MentorFactory, StaffFactory
+from tests.polling import wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _services_problem() -> str | None:
@@ -97,6 +103,54 @@ def mentor(db):
 @pytest.fixture
 def staff(db):
     return StaffFactory()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, database_url, tmp_path):
+    """Start `celery worker` in its own process against the test database; stop it afterwards.
+
+    Tests that use it run their tasks there instead of in-process.
+    """
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(celery_app.conf.task_default_queue)
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mentorship",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            name,
+        ],
+        cwd=ROOT,
+        # Small chunks, so that even a test-sized matching run is split over several tasks.
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "EMAIL_URL": "dummymail://",
+            "MATCHING_CHUNK_SIZE": "2",
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        ready = wait_for(lambda: celery_app.control.ping(destination=[name], timeout=0.5), 60)
+        assert ready, (tmp_path / "worker.log").read_text()
+        celery_app.conf.task_always_eager = False
+        yield worker
+    finally:
+        celery_app.conf.task_always_eager = True
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture

@@ -67,12 +67,16 @@ class MatchSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, match: Match) -> dict:
-        """A mentee is shown the mentor, a mentor the mentee: never their own profile again."""
-        data = super().to_representation(match)
-        viewer = self.context["request"].user
-        data["mentee" if viewer.pk == match.mentee_id else "mentor"] = None
-        return data
+    def __init__(self, *args, **kwargs):
+        """A mentee is shown the mentor, a mentor the mentee: the caller's own side is null."""
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            own_side = "mentee" if request.user.is_mentee else "mentor"
+            self.fields[own_side] = serializers.SerializerMethodField(method_name="get_own_side")
+
+    def get_own_side(self, match: Match) -> None:
+        return None
 
 
 class MatchFilterSerializer(serializers.Serializer):
