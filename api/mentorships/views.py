@@ -14,6 +14,7 @@ from api.mentorships.serializers import (
     RequestCreateSerializer,
 )
 from api.permissions import IsMentee, IsMentor
+from mentorship.core.errors import ValidationError
 from mentorship.mentorships import selectors, services
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 
@@ -24,7 +25,12 @@ def _status_filter(choices) -> OpenApiParameter:
 
 def _requested_status(request: Request, choices) -> str | None:
     value = request.query_params.get("status")
-    return value if value in {choice for choice, _ in choices} else None
+    known = [choice for choice, _ in choices]
+    if value is not None and value not in known:
+        raise ValidationError(
+            "Unknown status.", fields={"status": f"Use one of: {', '.join(known)}."}
+        )
+    return value
 
 
 class MentorshipRequestListView(ListAPIView):

@@ -31,6 +31,7 @@ class Explainer:
         self.mentees = mentees
         self.mentors = mentors
         self._gaps: dict[int, list[tuple[int, int]]] = {}
+        self._levels: dict[int, dict[int, int]] = {}
 
     def _gap(self, row: int) -> list[tuple[int, int]]:
         """(skill column, required level) of the mentee's gap, most urgent first."""
@@ -43,11 +44,19 @@ class Explainer:
             self._gaps[row] = list(zip(columns, required, strict=True))
         return self._gaps[row]
 
-    def _mentor_level(self, column: int, skill: int) -> int:
-        levels = self.mentors.skill_level
-        start, stop = levels.indptr[column], levels.indptr[column + 1]
-        found = np.nonzero(levels.indices[start:stop] == skill)[0]
-        return int(levels.data[start + found[0]]) if found.size else 0
+    def _mentor_levels(self, column: int) -> dict[int, int]:
+        """Skill column -> level of one mentor (built once per mentor and batch)."""
+        if column not in self._levels:
+            levels = self.mentors.skill_level
+            start, stop = levels.indptr[column], levels.indptr[column + 1]
+            self._levels[column] = dict(
+                zip(
+                    levels.indices[start:stop].tolist(),
+                    levels.data[start:stop].tolist(),
+                    strict=True,
+                )
+            )
+        return self._levels[column]
 
     def explain(self, row: int, column: int, components: Sequence[float]) -> list[str]:
         taxonomy = self.taxonomy
@@ -65,10 +74,11 @@ class Explainer:
             )
         gap = self._gap(row)
         if gap:
+            held = self._mentor_levels(column)
             covered = [
                 taxonomy.skill_names[skill]
                 for skill, required in gap
-                if self._mentor_level(column, skill) >= required
+                if held.get(skill, 0) >= required
             ]
             sentence = f"Covers {len(covered)} of your {len(gap)} missing skills"
             if covered:

@@ -42,6 +42,7 @@ from mentorship.profiles.models import MenteeProfile
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 5000
+BACKSLASH = "\\"
 
 
 @dataclass(frozen=True)
@@ -90,33 +91,46 @@ def _score(snapshot: _Snapshot, batch: MenteeBatch) -> engine.ScoreResult:
 def _match_rows(snapshot: _Snapshot, batch: MenteeBatch, result: engine.ScoreResult) -> list[tuple]:
     """(mentee, mentor, rank, score, components, explanation) for every returned pair."""
     explainer = Explainer(snapshot.taxonomy, batch.arrays, snapshot.pool.arrays)
-    mentor_ids = snapshot.pool.arrays.ids
+    mentor_ids = snapshot.pool.arrays.ids.tolist()
+    # Plain Python numbers, converted once per chunk: cheaper than a NumPy scalar per value.
+    columns = result.mentor_index.tolist()
+    scores = result.score.astype(np.float64).round(6).tolist()
+    components = result.components.astype(np.float64).round(4).tolist()
     rows = []
     for row, mentee_id in enumerate(batch.ids):
-        for rank, column in enumerate(result.mentor_index[row].tolist(), start=1):
+        for rank, column in enumerate(columns[row], start=1):
             if column < 0:
                 break
-            values = result.components[row, rank - 1]
+            values = components[row][rank - 1]
             rows.append(
                 (
                     mentee_id,
-                    int(mentor_ids[column]),
+                    mentor_ids[column],
                     rank,
-                    float(result.score[row, rank - 1]),
-                    {
-                        name: round(float(value), 4)
-                        for name, value in zip(engine.COMPONENTS, values, strict=True)
-                    },
+                    scores[row][rank - 1],
+                    dict(zip(engine.COMPONENTS, values, strict=True)),
                     explainer.explain(row, column, values),
                 )
             )
     return rows
 
 
-def _replace_matches(mentee_filter: Q, rows: list[tuple], *, keep_suggested: bool = False) -> None:
-    """Replace the matches of the mentees in `mentee_filter` with `rows` (caller holds a
-    transaction). With `keep_suggested`, a suggested pair that is still matched stays suggested."""
-    existing = Match.objects.filter(mentee_filter)
+def _replace_matches(
+    mentees: Q, matches: Q, rows: list[tuple], *, keep_suggested: bool = False
+) -> None:
+    """Replace the `matches` of the `mentees` (a MenteeProfile filter) with `rows`.
+
+    The caller holds a transaction. The mentees' profile rows are locked in id order first, so a
+    full-run chunk and a refresh that touch the same mentee take turns instead of colliding on
+    the unique pair. With `keep_suggested`, a suggested pair still matched stays suggested.
+    """
+    list(
+        MenteeProfile.objects.select_for_update(no_key=True)
+        .filter(mentees)
+        .order_by("user_id")
+        .values_list("pk", flat=True)
+    )
+    existing = Match.objects.filter(matches)
     suggested = (
         set(existing.filter(suggested=True).values_list("mentee_id", "mentor_id"))
         if keep_suggested
@@ -146,24 +160,22 @@ def _replace_matches(mentee_filter: Q, rows: list[tuple], *, keep_suggested: boo
 
 
 def _copy_matches(rows: list[tuple], suggested: set, now) -> None:
-    """PostgreSQL COPY: an order of magnitude faster than INSERTs for a million matches."""
+    """PostgreSQL COPY of the rows as one text payload: an order of magnitude faster than
+    INSERTs for a million matches. JSON carries no raw tab or newline, so doubling backslashes
+    is all the escaping COPY's text format needs."""
     columns = "mentee_id, mentor_id, rank, score, components, explanation, suggested, computed_at"
+    stamp = now.isoformat()
+    lines = [
+        f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t"
+        f"{json.dumps(components).replace(BACKSLASH, BACKSLASH * 2)}\t"
+        f"{json.dumps(explanation).replace(BACKSLASH, BACKSLASH * 2)}\t"
+        f"{'t' if (mentee_id, mentor_id) in suggested else 'f'}\t{stamp}\n"
+        for mentee_id, mentor_id, rank, score, components, explanation in rows
+    ]
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3
         with raw.copy(f"COPY {Match._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for mentee_id, mentor_id, rank, score, components, explanation in rows:
-                copy.write_row(
-                    (
-                        mentee_id,
-                        mentor_id,
-                        rank,
-                        score,
-                        json.dumps(components),
-                        json.dumps(explanation),
-                        (mentee_id, mentor_id) in suggested,
-                        now,
-                    )
-                )
+            copy.write("".join(lines))
 
 
 # --- full runs --------------------------------------------------------------------------------
@@ -214,7 +226,9 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec) -> int:
     batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=mentees)
     rows = _match_rows(snapshot, batch, _score(snapshot, batch))
     with transaction.atomic():
-        _replace_matches(Q(mentee_id__gte=chunk.first_id, mentee_id__lte=chunk.last_id), rows)
+        _replace_matches(
+            mentees, Q(mentee_id__gte=chunk.first_id, mentee_id__lte=chunk.last_id), rows
+        )
         _, first_time = MatchRunChunk.objects.get_or_create(
             run_id=run_id, index=chunk.index, defaults={"matches_written": len(rows)}
         )
@@ -262,21 +276,21 @@ def match_run_fail(*, run_id: int, error: str) -> None:
 def suggestions_assign(*, pool: MentorPool) -> int:
     """Mentee-proposing deferred acceptance over the stored top-k lists, within each mentor's
     free capacity; marks the proposed match of each mentee `suggested`. Returns how many."""
-    rows = np.array(
-        list(
-            Match.objects.order_by("mentee_id", "rank").values_list(
-                "id", "mentee_id", "mentor_id", "score"
-            )
-        ),
-        dtype=np.float64,
-    ).reshape(-1, 4)
-    Match.objects.filter(suggested=True).update(suggested=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, mentee_id, mentor_id, score, suggested FROM {Match._meta.db_table} "  # noqa: S608
+            "ORDER BY mentee_id, rank"
+        )
+        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 5)
     if not len(rows):
         return 0
+    previously = set(rows[rows[:, 4] > 0, 0].astype(np.int64).tolist())
     match_ids, mentee_ids = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
-    mentor_columns = np.array(
-        [pool.index.get(int(mentor_id), -1) for mentor_id in rows[:, 2]], dtype=np.int64
-    )
+    # The pool's ids are sorted: a binary search maps mentor ids to pool columns.
+    mentor_ids = rows[:, 2].astype(np.int64)
+    positions = np.searchsorted(pool.arrays.ids, mentor_ids).clip(max=max(len(pool) - 1, 0))
+    found = len(pool) > 0 and pool.arrays.ids[positions] == mentor_ids
+    mentor_columns = np.where(found, positions, -1)
     usable = mentor_columns >= 0
     match_ids, mentee_ids = match_ids[usable], mentee_ids[usable]
     mentor_columns, scores = mentor_columns[usable], rows[usable, 3]
@@ -286,14 +300,27 @@ def suggestions_assign(*, pool: MentorPool) -> int:
     pair_scores = [scores[a:b].tolist() for a, b in pairwise(bounds)]
     mentor_prefs = mentor_prefs_from_scores(mentee_prefs, pair_scores, n_mentors=len(pool))
     assigned = stable_assignment(mentee_prefs, mentor_prefs, pool.free_capacity.tolist())
-    chosen = []
-    for mentee, mentor in enumerate(assigned.tolist()):
-        if mentor >= 0:
-            start = bounds[mentee]
-            chosen.append(int(match_ids[start + mentee_prefs[mentee].index(mentor)]))
-    for start in range(0, len(chosen), WRITE_BATCH):
-        Match.objects.filter(pk__in=chosen[start : start + WRITE_BATCH]).update(suggested=True)
+    chosen = {
+        int(match_ids[bounds[mentee] + mentee_prefs[mentee].index(mentor)])
+        for mentee, mentor in enumerate(assigned.tolist())
+        if mentor >= 0
+    }
+    # Only the difference is written: after a full run no match is suggested yet.
+    _set_suggested(sorted(previously - chosen), value=False)
+    _set_suggested(sorted(chosen - previously), value=True)
     return len(chosen)
+
+
+def _set_suggested(match_ids: list[int], *, value: bool) -> None:
+    if connection.vendor == "postgresql":  # one statement, the ids as one array parameter
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Match._meta.db_table} SET suggested = %s WHERE id = ANY(%s)",  # noqa: S608
+                [value, match_ids],
+            )
+        return
+    for start in range(0, len(match_ids), 900):  # SQLite: stay under its bound-variable limit
+        Match.objects.filter(pk__in=match_ids[start : start + 900]).update(suggested=value)
 
 
 # --- incremental refreshes --------------------------------------------------------------------
@@ -309,7 +336,9 @@ def matches_refresh_mentees(*, mentee_ids: Sequence[int]) -> int:
         batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=chunk))
         rows = _match_rows(snapshot, batch, _score(snapshot, batch)) if len(snapshot.pool) else []
         with transaction.atomic():
-            _replace_matches(Q(mentee_id__in=chunk), rows, keep_suggested=True)
+            _replace_matches(
+                Q(user_id__in=chunk), Q(mentee_id__in=chunk), rows, keep_suggested=True
+            )
         written += len(rows)
     return written
 

@@ -1,8 +1,10 @@
 """Writes for mentorships: request a mentor, accept, decline or cancel, and end a mentorship.
 
 Lock order, to keep concurrent accepts free of deadlocks: the mentor's profile row, then the
-mentee's user row, then request rows. Capacity is checked under the mentor's lock, and the
-database keeps a mentee to one active mentorship whatever the timing.
+mentee's user row, then request rows. The user row is locked FOR NO KEY UPDATE: it serialises
+our own writers but not the foreign-key checks of rows that point at the user (an email queued
+by a concurrent decline), which FOR UPDATE would block into a deadlock. Capacity is checked under
+the mentor's lock, and the database keeps a mentee to one active mentorship whatever the timing.
 """
 
 import functools
@@ -29,6 +31,11 @@ def active_mentorship_count(*, mentor_id: int) -> int:
     return Mentorship.objects.filter(mentor_id=mentor_id, status=Mentorship.Status.ACTIVE).count()
 
 
+def _lock_user(user_id: int) -> None:
+    """Serialise writes about one person (see the module docstring for the lock mode)."""
+    User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
+
+
 def _after_commit_rescore(*users: tuple[int, str]) -> None:
     for user_id, kind in users:
         transaction.on_commit(functools.partial(profile_changed, user_id=user_id, kind=kind))
@@ -43,7 +50,7 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
     """
     if mentor_id == mentee.pk:
         raise ValidationError("You cannot request yourself.", fields={"mentor": "Not yourself."})
-    User.objects.select_for_update().filter(pk=mentee.pk).first()  # serialises the mentee's writes
+    _lock_user(mentee.pk)
     mentor_profile = (
         MentorProfile.objects.select_related("user")
         .filter(user_id=mentor_id, approved=True)
@@ -66,6 +73,10 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
     requests = MentorshipRequest.objects.filter(mentee=mentee)
     if requests.filter(mentor_id=mentor_id, status=Status.DECLINED).exists():
         raise ConflictError("This mentor declined your earlier request.", code="declined_before")
+    if Mentorship.objects.filter(
+        mentee=mentee, mentor_id=mentor_id, status=Mentorship.Status.ENDED
+    ).exists():
+        raise ConflictError("Your mentorship with this mentor has ended.", code="ended_before")
     if requests.filter(mentor_id=mentor_id, status=Status.PENDING).exists():
         raise ConflictError("You already have a pending request to this mentor.", code="duplicate")
     if requests.filter(status=Status.PENDING).count() >= MAX_PENDING_REQUESTS:
@@ -108,7 +119,9 @@ def request_accept(*, request_id: int, by: User) -> Mentorship:
     request = _pending_request_for_mentor(request_id=request_id, mentor=by)
     if mentor_profile is None:
         raise NotFoundError("Not found.")
-    User.objects.select_for_update().filter(pk=request.mentee_id).first()
+    if not mentor_profile.approved:
+        raise ConflictError("Staff must approve your profile first.", code="not_approved")
+    _lock_user(request.mentee_id)
     request = MentorshipRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.PENDING:
         raise ConflictError(f"This request is {request.status}, not pending.", code="not_pending")
