@@ -10,12 +10,19 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mentorship.core.errors import ConflictError, DomainError, NotFoundError, ValidationError
+from mentorship.core.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 
 DOMAIN_ERROR_STATUS = {
     ValidationError: status.HTTP_400_BAD_REQUEST,
     ConflictError: status.HTTP_409_CONFLICT,
     NotFoundError: status.HTTP_404_NOT_FOUND,
+    PermissionDeniedError: status.HTTP_403_FORBIDDEN,
 }
 
 

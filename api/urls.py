@@ -12,4 +12,5 @@ urlpatterns = [
     path("v1/", include("api.profiles.urls")),
     path("v1/", include("api.mentorships.urls")),
     path("v1/", include("api.matching.urls")),
+    path("v1/", include("api.progress.urls")),
 ]

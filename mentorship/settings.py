@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "mentorship.profiles",
     "mentorship.matching",
     "mentorship.mentorships",
+    "mentorship.progress",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "MentorshipRequestStatusEnum": "mentorship.mentorships.models.MentorshipRequest.Status",
+        "MentorshipStatusEnum": "mentorship.mentorships.models.Mentorship.Status",
+        "MatchRunStatusEnum": "mentorship.matching.models.MatchRun.Status",
+        "MilestoneStatusEnum": "mentorship.progress.models.Milestone.Status",
+        "CheckInStatusEnum": "mentorship.progress.models.CheckIn.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
@@ -223,6 +232,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Hourly, so every time zone's Monday starts on time; the sweep is idempotent.
+    "progress-weekly-checkins": {
+        "task": "mentorship.progress.tasks.sweep_weekly_checkins",
+        "schedule": crontab(minute=5),
+    },
     "notifications-deliver-pending": {
         "task": "mentorship.notifications.tasks.deliver_pending_notifications",
         "schedule": timedelta(minutes=5),

@@ -40,3 +40,9 @@ class NotFoundError(DomainError):
     """The object does not exist or the caller may not see it (the two are not told apart)."""
 
     default_code = "not_found"
+
+
+class PermissionDeniedError(DomainError):
+    """The caller may see the object but not do this to it."""
+
+    default_code = "permission_denied"

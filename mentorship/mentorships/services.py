@@ -20,6 +20,7 @@ from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.notifications.services import notification_queue
 from mentorship.profiles.events import profile_changed
 from mentorship.profiles.models import MentorProfile
+from mentorship.progress.services import mentorship_ended
 
 logger = logging.getLogger(__name__)
 
@@ -207,5 +208,6 @@ def mentorship_end(*, mentorship_id: int, by: User, reason: str = "") -> Mentors
     mentorship.ended_at = timezone.now()
     mentorship.end_reason = reason
     mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+    mentorship_ended(mentorship=mentorship)
     _after_commit_rescore((mentorship.mentor_id, "mentor"), (mentorship.mentee_id, "mentee"))
     return mentorship

@@ -1,11 +1,13 @@
 """Writes for notifications: queue an email once per key, deliver it at most once per row."""
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
@@ -14,6 +16,8 @@ from mentorship.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 REQUEUE_BATCH_SIZE = 1000
+BULK_BATCH_SIZE = 2000
+DELIVERY_BATCH_SIZE = 200
 
 
 def notification_queue(*, key: str, recipient: User, subject: str, body: str) -> Notification:
@@ -70,3 +74,64 @@ def notifications_requeue_pending(*, older_than: timedelta = timedelta(minutes=5
     for notification_id in pending:
         deliver_notification.delay(notification_id)
     return len(pending)
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str
+    recipient_id: int
+    subject: str
+    body: str
+
+
+def notifications_queue_bulk(*, drafts: Sequence[Draft]) -> int:
+    """Queue many emails in a few statements (a weekly sweep sends thousands); a key already
+    queued is skipped. Delivery is enqueued in batches after commit. Returns how many are new."""
+    from mentorship.notifications.tasks import deliver_notifications
+
+    if not drafts:
+        return 0
+    keys = [draft.key for draft in drafts]
+    before = _count_keys(keys)
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                key=draft.key,
+                recipient_id=draft.recipient_id,
+                subject=draft.subject,
+                body=draft.body,
+            )
+            for draft in drafts
+        ),
+        batch_size=BULK_BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    pending = [
+        notification_id
+        for batch in _batches(keys)
+        for notification_id in Notification.objects.filter(
+            key__in=batch, sent_at__isnull=True
+        ).values_list("pk", flat=True)
+    ]
+    for batch in _batches(pending, DELIVERY_BATCH_SIZE):
+        deliver_notifications.delay_on_commit(batch)
+    return _count_keys(keys) - before
+
+
+def notifications_deliver_many(*, notification_ids: Sequence[int]) -> int:
+    """Deliver each of these (each at most once); returns how many were sent now."""
+    return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
+
+
+def _count_keys(keys: list[str]) -> int:
+    return sum(Notification.objects.filter(key__in=batch).count() for batch in _batches(keys))
+
+
+def _batches(items: list, size: int = 0) -> list[list]:
+    size = size or max_query_batch()
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def max_query_batch() -> int:
+    """How many values one `IN (...)` may carry on this database (SQLite has a low limit)."""
+    return min(connection.features.max_query_params or 10_000, 10_000) - 10
