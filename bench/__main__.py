@@ -1,8 +1,10 @@
-"""`python -m bench [engine|pipeline]`: one JSON line per figure on stdout, progress on stderr.
+"""`python -m bench [engine|pipeline|sweep]`: one JSON line per figure on stdout, progress on
+stderr.
 
-- `engine` (default when no argument): the pure engine and assignment figures.
-- `pipeline`: the end-to-end run on PostgreSQL and Redis (needs `DATABASE_URL` and `REDIS_URL`).
-- with no argument: `engine`, then `pipeline` when both URLs are set.
+- `engine`: the pure engine and assignment figures.
+- `pipeline`: the end-to-end matching run on PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`).
+- `sweep`: the weekly check-in sweep over 100,000 mentorships on PostgreSQL.
+- with no argument: `engine`, then `pipeline` and `sweep` when both URLs are set.
 
 `BENCH_SCALE=small` runs a quick version of each.
 """
@@ -10,13 +12,15 @@
 import os
 import sys
 
-from bench import engine, pipeline
+from bench import engine, pipeline, sweep
 
 
 def run() -> int:
     which = sys.argv[1:2]
     if which == ["pipeline"]:
         return pipeline.main()
+    if which == ["sweep"]:
+        return sweep.main()
     if which and which[0] != "engine":
         return engine.main(sys.argv[1:])
     status = engine.main([])
@@ -25,7 +29,7 @@ def run() -> int:
         and os.environ.get("DATABASE_URL", "").startswith("postgres")
         and os.environ.get("REDIS_URL")
     ):
-        status = status or pipeline.main()
+        status = status or pipeline.main() or sweep.main()
     return status
 
 

@@ -405,8 +405,10 @@ def _remind_open(now: datetime) -> int:
 @transaction.atomic
 def _flag_stalls(now: datetime) -> int:
     active = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
+    # The last two closed check-ins: this week's, just opened, has no answer yet.
     latest = (
         CheckIn.objects.filter(mentorship__status=Mentorship.Status.ACTIVE)
+        .exclude(status=CheckIn.Status.OPEN)
         .annotate(
             recency=Window(
                 RowNumber(), partition_by=[F("mentorship_id")], order_by=F("week_start").desc()

@@ -1,0 +1,103 @@
+"""The weekly check-in sweep at scale: 100,000 active mentorships on PostgreSQL.
+
+`python -m bench sweep` (needs `DATABASE_URL` pointing at PostgreSQL; `BENCH_SCALE=small`: 5,000):
+creates a scratch database like `bench pipeline`, seeds the mentees and mentors of that benchmark,
+one active mentorship and one six-milestone project per mentee (COPY), then times
+`open_weekly_checkins()`: the first sweep of a week (opens every check-in, queues every reminder
+and digest), a second sweep right after (nothing to do: the idempotent path), the first sweep of
+the next week (also marks every check-in of the week before missed) and of the week after (also
+flags every mentee as stalled, two missed in a row, and emails every mentor about it).
+"""
+
+import datetime as dt
+import os
+import sys
+import time
+
+from bench.pipeline import _database_urls, _recreate_database, emit, note, seed
+
+SCALES = {"full": (100_000, 10_000), "small": (5_000, 500)}
+
+
+def seed_mentorships(mentees: int, mentors: int) -> None:
+    from django.db import connection
+
+    from mentorship.progress.models import Milestone
+    from mentorship.taxonomy.models import MilestoneTemplate
+
+    now = dt.datetime.now(dt.UTC)
+    start = now.date() - dt.timedelta(days=10)
+    templates = list(
+        MilestoneTemplate.objects.filter(role__slug="data-scientist").values_list(
+            "key", "title", "due_offset_days"
+        )
+    )
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            "COPY mentorships_mentorship (mentee_id, mentor_id, status, started_at, end_reason) "
+            "FROM STDIN"
+        ) as copy:
+            for mentee_id in range(1, mentees + 1):
+                copy.write_row((mentee_id, mentees + 1 + mentee_id % mentors, "active", now, ""))
+        with cursor.cursor.copy(
+            "COPY progress_project (id, mentee_id, title, problem_statement, dataset, start_date, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for mentee_id in range(1, mentees + 1):
+                copy.write_row(
+                    (mentee_id, mentee_id, "Churn", "Who leaves", "Own scrape", start, now, now)
+                )
+        cursor.execute("SELECT setval('progress_project_id_seq', %s)", [mentees])
+        with cursor.cursor.copy(
+            "COPY progress_milestone (project_id, key, title, description, due_date, status, "
+            "evidence_url, notes) FROM STDIN"
+        ) as copy:
+            for project_id in range(1, mentees + 1):
+                for key, title, offset in templates:
+                    copy.write_row(
+                        (project_id, key, title, "", start + dt.timedelta(days=offset),
+                         Milestone.Status.TODO, "", "")
+                    )  # fmt: skip
+        cursor.execute("ANALYZE")
+    note(f"seeded {mentees} active mentorships with projects")
+
+
+def main() -> int:
+    scale = os.environ.get("BENCH_SCALE", "full")
+    mentees, mentors = SCALES[scale]
+    admin_url, bench_url = _database_urls()
+    _recreate_database(admin_url, bench_url)
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from mentorship.celery import app
+    from mentorship.progress.services import open_weekly_checkins
+
+    call_command("migrate", verbosity=0)
+    call_command("load_taxonomy", verbosity=0, stdout=sys.stderr)
+    seed(mentees, mentors)
+    seed_mentorships(mentees, mentors)
+    # No worker runs here: queued deliveries stay in the broker and are dropped afterwards.
+    app.conf.task_always_eager = False
+    now = dt.datetime.now(dt.UTC)
+    runs = (
+        ("first", now),  # opens and reminds every check-in, one digest per mentor
+        ("second", now + dt.timedelta(minutes=5)),  # nothing left to do
+        ("next_week", now + dt.timedelta(days=8)),  # + all of last week's missed, new digests
+        ("week_after", now + dt.timedelta(days=15)),  # + two missed in a row: every mentee stalls
+    )
+    for label, moment in runs:
+        started = time.perf_counter()
+        report = open_weekly_checkins(now=moment)
+        seconds = time.perf_counter() - started
+        note(f"{label} sweep: {report}")
+        emit(f"sweep_{mentees}_mentorships_{label}_run_seconds", seconds, "s", "<= 60")
+    if os.environ.get("REDIS_URL"):
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(app.conf.task_default_queue)
+    return 0
