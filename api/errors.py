@@ -1,9 +1,12 @@
 """One error shape for every error: `{"detail": str, "code": str, "fields": {name: [messages]}}`."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -18,6 +21,8 @@ from mentorship.core.errors import (
     ValidationError,
 )
 
+logger = logging.getLogger(__name__)
+
 DOMAIN_ERROR_STATUS = {
     ValidationError: status.HTTP_400_BAD_REQUEST,
     ConflictError: status.HTTP_409_CONFLICT,
@@ -30,13 +35,32 @@ def error_body(detail: str, code: str, fields: dict[str, list[str]] | None = Non
     return {"detail": detail, "code": code, "fields": fields or {}}
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with domain errors mapped to statuses and every body in the one shape."""
     if isinstance(exc, DomainError):
         return Response(error_body(exc.message, exc.code, exc.fields), status=_status_for(exc))
+    if isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, DatabaseError) and not isinstance(exc, DataError | IntegrityError):
+        # The database is down or unreachable: a retryable 503, never a stack trace.
+        logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+        return Response(
+            error_body(
+                "The service is temporarily unavailable; try again shortly.",
+                "service_unavailable",
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
