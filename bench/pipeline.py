@@ -162,10 +162,13 @@ def seed(mentees: int, mentors: int) -> None:
 
 
 def _start_workers(count: int, bench_url: str, log_dir: Path) -> list[subprocess.Popen]:
+    from django.conf import settings
+
     from mentorship.celery import app
 
     with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(app.conf.task_default_queue)
+        for queue in settings.WORKER_QUEUES.split(","):
+            connection.default_channel.queue_purge(queue)
     workers, names = [], []
     for number in range(count):
         name = f"bench{number}-{uuid.uuid4().hex[:6]}@localhost"
@@ -173,7 +176,8 @@ def _start_workers(count: int, bench_url: str, log_dir: Path) -> list[subprocess
         workers.append(
             subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool=solo",
-                 "--loglevel=WARNING", "--without-gossip", "--without-mingle", "-n", name],
+                 "-Q", settings.WORKER_QUEUES, "--loglevel=WARNING", "--without-gossip",
+                 "--without-mingle", "-n", name],
                 cwd=ROOT,
                 env={**os.environ, "DATABASE_URL": bench_url, "EMAIL_URL": "dummymail://"},
                 stdout=log,

@@ -98,6 +98,9 @@ def main() -> int:
         note(f"{label} sweep: {report}")
         emit(f"sweep_{mentees}_mentorships_{label}_run_seconds", seconds, "s", "<= 60")
     if os.environ.get("REDIS_URL"):
+        from django.conf import settings
+
         with app.connection_for_write() as connection:
-            connection.default_channel.queue_purge(app.conf.task_default_queue)
+            for queue in settings.WORKER_QUEUES.split(","):
+                connection.default_channel.queue_purge(queue)
     return 0

@@ -230,6 +230,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Matching is CPU-heavy and bursty: its own queue, so dedicated workers can take it (deploy/)
+# while the default queue keeps emails and sweeps moving. `make run`'s worker consumes both.
+CELERY_TASK_ROUTES = {"mentorship.matching.tasks.*": {"queue": "matching"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+WORKER_QUEUES = "celery,matching"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Hourly, so every time zone's Monday starts on time; the sweep is idempotent.

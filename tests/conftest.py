@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -105,52 +106,70 @@ def staff(db):
     return StaffFactory()
 
 
-@pytest.fixture
-def celery_worker(transactional_db, database_url, tmp_path):
-    """Start `celery worker` in its own process against the test database; stop it afterwards.
+@contextmanager
+def running_workers(count: int, database_url: str, log_dir: Path):
+    """`count` `celery worker` processes against the test database, stopped on exit.
 
-    Tests that use it run their tasks there instead of in-process.
+    While they run, tasks go to the broker instead of running in-process.
     """
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    names = [f"test{number}-{uuid.uuid4().hex[:8]}@localhost" for number in range(count)]
     with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(celery_app.conf.task_default_queue)
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentorship",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            name,
-        ],
-        cwd=ROOT,
-        # Small chunks, so that even a test-sized matching run is split over several tasks.
-        env={
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "EMAIL_URL": "dummymail://",
-            "MATCHING_CHUNK_SIZE": "2",
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+        for queue in settings.WORKER_QUEUES.split(","):
+            connection.default_channel.queue_purge(queue)
+    logs = [(log_dir / f"worker{number}.log").open("w") for number in range(count)]
+    workers = [
+        subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "mentorship",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                settings.WORKER_QUEUES,
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                name,
+            ],
+            cwd=ROOT,
+            # Small chunks, so that even a test-sized matching run is split over several tasks.
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "EMAIL_URL": "dummymail://",
+                "MATCHING_CHUNK_SIZE": "2",
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for name, log in zip(names, logs, strict=True)
+    ]
     try:
-        ready = wait_for(lambda: celery_app.control.ping(destination=[name], timeout=0.5), 60)
-        assert ready, (tmp_path / "worker.log").read_text()
+        ready = wait_for(
+            lambda: len(celery_app.control.ping(destination=names, timeout=0.5)) == count, 60
+        )
+        assert ready, "\n".join(log.name + ": " + Path(log.name).read_text() for log in logs)
         celery_app.conf.task_always_eager = False
-        yield worker
+        yield names
     finally:
         celery_app.conf.task_always_eager = True
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        for log in logs:
+            log.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, database_url, tmp_path):
+    """One worker process; see `running_workers`."""
+    with running_workers(1, database_url, tmp_path) as names:
+        yield names[0]
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ class MatchRunChunk(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
     matches_written = models.PositiveIntegerField()
+    worker = models.CharField(max_length=200, blank=True, help_text="The worker that did it.")
     done_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

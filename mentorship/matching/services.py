@@ -216,7 +216,7 @@ def match_run_plan(*, run_id: int) -> list[ChunkSpec]:
     return chunks
 
 
-def match_chunk_score(*, run_id: int, chunk: ChunkSpec) -> int:
+def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int:
     """Score one chunk and replace its mentees' matches; returns how many were written.
 
     Idempotent: a retried or redelivered chunk rewrites the same matches and is counted once.
@@ -230,7 +230,9 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec) -> int:
             mentees, Q(mentee_id__gte=chunk.first_id, mentee_id__lte=chunk.last_id), rows
         )
         _, first_time = MatchRunChunk.objects.get_or_create(
-            run_id=run_id, index=chunk.index, defaults={"matches_written": len(rows)}
+            run_id=run_id,
+            index=chunk.index,
+            defaults={"matches_written": len(rows), "worker": worker[:200]},
         )
         if first_time:
             MatchRun.objects.filter(pk=run_id).update(

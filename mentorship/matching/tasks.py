@@ -30,10 +30,12 @@ def run_matching(run_id: int) -> int:
     return len(chunks)
 
 
-@shared_task(base=RunTask, **RETRY)
-def score_match_chunk(run_id: int, index: int, first_id: int, last_id: int) -> int:
+@shared_task(bind=True, base=RunTask, **RETRY)
+def score_match_chunk(self, run_id: int, index: int, first_id: int, last_id: int) -> int:
     chunk = services.ChunkSpec(index=index, first_id=first_id, last_id=last_id)
-    written = services.match_chunk_score(run_id=run_id, chunk=chunk)
+    written = services.match_chunk_score(
+        run_id=run_id, chunk=chunk, worker=self.request.hostname or ""
+    )
     services.match_run_finish(run_id=run_id)
     return written
 
