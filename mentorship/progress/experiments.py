@@ -7,13 +7,18 @@ from typing import Any
 MISSING = object()
 
 
+def _same(first: Any, second: Any) -> bool:
+    """Equal values of the same kind: `true` is not `1` (Python says they are equal)."""
+    return isinstance(first, bool) == isinstance(second, bool) and first == second
+
+
 def changed_params(params: Mapping[str, Any], reference: Mapping[str, Any] | None) -> list[str]:
     """Names of the parameters that differ from the reference (added, removed or changed)."""
     if reference is None:
         return []
     names = set(params) | set(reference)
     return sorted(
-        name for name in names if params.get(name, MISSING) != reference.get(name, MISSING)
+        name for name in names if not _same(params.get(name, MISSING), reference.get(name, MISSING))
     )
 
 

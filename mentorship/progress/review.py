@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 # Teaching data sets every hiring manager has seen many times over.
+# The most specific first: a match hides its text from the patterns after it, so "Fashion-MNIST"
+# is not also reported as MNIST.
 FAMOUS_DATASETS = {
     "titanic": "Titanic",
-    "mnist": "MNIST",
     "fashion[- ]?mnist": "Fashion-MNIST",
+    "mnist": "MNIST",
     "iris": "Iris",
     "boston[- ]housing": "Boston housing",
     "cifar[- ]?10": "CIFAR-10",
@@ -26,9 +28,19 @@ FAMOUS_DATASETS = {
     "house prices": "Kaggle house prices",
 }
 _FAMOUS = [
-    (re.compile(rf"(?<![\w-]){pattern}(?![\w])", re.IGNORECASE), name)
+    (re.compile(rf"(?<![^\W_]){pattern}(?![^\W_])", re.IGNORECASE), name)
     for pattern, name in FAMOUS_DATASETS.items()
 ]
+
+
+def famous_datasets(text: str) -> list[str]:
+    """Names of the teaching data sets `text` mentions (whole words; "keras-mnist" counts)."""
+    found = []
+    for pattern, name in _FAMOUS:
+        text, count = pattern.subn(" ", text)
+        if count:
+            found.append(name)
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -49,8 +61,7 @@ def project_hints(
     *, texts: Iterable[str], milestones: Iterable[MilestoneFacts], today: date
 ) -> list[Hint]:
     hints = []
-    text = " ".join(texts)
-    famous = sorted({name for pattern, name in _FAMOUS if pattern.search(text)})
+    famous = famous_datasets(" ".join(texts))
     if famous:
         hints.append(
             Hint(
@@ -64,7 +75,7 @@ def project_hints(
         hints.append(
             Hint("no_deploy", "No deployment step: put the model where people can use it.")
         )
-    if not any(milestone.key == "write-up" for milestone in milestones):
+    if not any(milestone.key.startswith("write-up") for milestone in milestones):
         hints.append(Hint("no_write_up", "No write-up step: share what you built and learned."))
     for milestone in milestones:
         if milestone.status == "todo" and milestone.due_date < today:

@@ -128,6 +128,9 @@ def project_progress(*, project: Project, today: date | None = None) -> Progress
     )
 
 
+MAX_CHART_WEEKS = 104  # two years: a project planned for six weeks fits many times over
+
+
 @dataclass(frozen=True)
 class ChartData:
     """Per week since the start: milestones planned and done by then, and hours logged."""
@@ -142,7 +145,7 @@ def progress_chart_data(*, project: Project, today: date | None = None) -> Chart
     today = today or timezone.localdate()
     milestones = list(project.milestones.all())
     last_due = max([m.due_date for m in milestones], default=project.start_date)
-    end = max(today, last_due)
+    end = min(max(today, last_due), project.start_date + timedelta(weeks=MAX_CHART_WEEKS))
     weeks = [
         project.start_date + timedelta(weeks=number)
         for number in range((end - project.start_date).days // 7 + 2)

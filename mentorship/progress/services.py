@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.text import slugify
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
@@ -45,11 +46,34 @@ logger = logging.getLogger(__name__)
 
 MISSED_AFTER = timedelta(days=7)
 STALL_WITHOUT_PROGRESS = timedelta(weeks=3)
+STALL_COOL_DOWN = timedelta(days=7)
 FOLLOW_UP_AFTER_END = timedelta(days=30)
 FOLLOW_UP_AFTER_REJECTION = timedelta(days=21)
 MAX_PROJECTS = 10
 MAX_EXPERIMENTS = 500
 MAX_MILESTONES = 30
+# A project is planned for weeks, not decades: dates outside these windows are input mistakes.
+START_WINDOW = (timedelta(days=2 * 365), timedelta(days=365))  # before / after today
+DUE_WINDOW = timedelta(days=2 * 365)  # after the start
+
+
+def _check_start_date(start_date: date) -> None:
+    today = timezone.localdate()
+    earliest, latest = today - START_WINDOW[0], today + START_WINDOW[1]
+    if not earliest <= start_date <= latest:
+        raise ValidationError(
+            "Invalid input.",
+            fields={"start_date": f"Pick a date between {earliest} and {latest}."},
+        )
+
+
+def _check_due_date(due_date: date, project: Project) -> None:
+    latest = project.start_date + DUE_WINDOW
+    if not project.start_date - timedelta(days=7) <= due_date <= latest:
+        raise ValidationError(
+            "Invalid input.",
+            fields={"due_date": f"Pick a date between the start and {latest}."},
+        )
 
 
 # --- projects ---------------------------------------------------------------------------------
@@ -73,6 +97,7 @@ def project_create(
     if Project.objects.filter(mentee=mentee).count() >= MAX_PROJECTS:
         raise ConflictError(f"You can keep at most {MAX_PROJECTS} projects.", code="limit_reached")
     start_date = start_date or timezone.localdate()
+    _check_start_date(start_date)
     project = Project.objects.create(
         mentee=mentee,
         title=title,
@@ -97,6 +122,8 @@ def project_create(
 def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     """Change the project's text or start date; a new start date moves every due date with it."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if "start_date" in data:
+        _check_start_date(data["start_date"])
     if "start_date" in data and data["start_date"] != project.start_date:
         shift = data["start_date"] - project.start_date
         Milestone.objects.filter(project=project).update(due_date=F("due_date") + shift)
@@ -118,7 +145,9 @@ def _milestone_set_status(milestone: Milestone, status: str, now: datetime) -> N
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, data: dict[str, Any]) -> Milestone:
     """Move a milestone (todo, in_progress, done) and attach evidence or notes."""
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    if "due_date" in data:
+        _check_due_date(data["due_date"], milestone.project)
     if "status" in data:
         _milestone_set_status(milestone, data["status"], timezone.now())
     for name in ("evidence_url", "notes", "title", "description", "due_date"):
@@ -131,11 +160,12 @@ def milestone_update(*, milestone: Milestone, data: dict[str, Any]) -> Milestone
 
 @transaction.atomic
 def milestone_add(*, project: Project, title: str, description: str, due_date: date) -> Milestone:
+    _check_due_date(due_date, project)
     if Milestone.objects.filter(project=project).count() >= MAX_MILESTONES:
         raise ConflictError(
             f"A project has at most {MAX_MILESTONES} milestones.", code="limit_reached"
         )
-    base = "-".join(title.lower().split())[:30] or "milestone"
+    base = slugify(title)[:30].strip("-") or "milestone"
     key, number = base, 1
     while Milestone.objects.filter(project=project, key=key).exists():
         number += 1
@@ -149,14 +179,24 @@ def milestone_delete(*, milestone: Milestone) -> None:
     milestone.delete()
 
 
+@transaction.atomic
 def comment_add(*, project: Project, author: User, body: str) -> ProjectComment:
     """A comment by the owner or their active mentor; the other side is emailed."""
     comment = ProjectComment.objects.create(project=project, author=author, body=body)
-    if author.pk != project.mentee_id:
+    if author.pk == project.mentee_id:
+        recipients = [
+            mentorship.mentor
+            for mentorship in Mentorship.objects.filter(
+                mentee_id=project.mentee_id, status=Mentorship.Status.ACTIVE
+            ).select_related("mentor")
+        ]
+    else:
+        recipients = [project.mentee]
+    for recipient in recipients:
         notification_queue(
-            key=f"project-comment:{comment.pk}",
-            recipient=project.mentee,
-            subject=f"{author.name or 'Your mentor'} commented on {project.title}",
+            key=f"project-comment:{comment.pk}:{recipient.pk}",
+            recipient=recipient,
+            subject=f"{author.name or 'Someone'} commented on {project.title}",
             body=body,
         )
     return comment
@@ -428,10 +468,17 @@ def _flag_stalls(now: datetime) -> int:
     idle = active.filter(started_at__lte=cutoff).exclude(Exists(moved)).values_list("pk", flat=True)
     for mentorship_id in idle:
         reasons.setdefault(mentorship_id, StallFlag.Reason.NO_PROGRESS)
+    # A mentee whose flag was just cleared (they checked in) gets a week before the next one.
+    cooling = set(
+        StallFlag.objects.filter(cleared_at__gte=now - STALL_COOL_DOWN).values_list(
+            "mentorship_id", flat=True
+        )
+    )
     StallFlag.objects.bulk_create(
         (
             StallFlag(mentorship_id=mentorship_id, reason=reason, flagged_at=now)
             for mentorship_id, reason in reasons.items()
+            if mentorship_id not in cooling
         ),
         batch_size=2000,
         ignore_conflicts=True,
@@ -462,7 +509,8 @@ def _flag_stalls(now: datetime) -> int:
 
 @transaction.atomic
 def _send_digests(now: datetime) -> int:
-    """One digest per mentor per ISO week: last week's check-ins and each mentee's progress."""
+    """One digest per mentor per ISO week: each mentee's latest answered (or missed) check-in
+    and their progress."""
     year, week, _ = now.isocalendar()
     prefix = f"digest:{year}-W{week:02d}:"
     mentorships = list(
@@ -476,11 +524,13 @@ def _send_digests(now: datetime) -> int:
     mentorships = [row for row in mentorships if row[1] not in sent]
     if not mentorships:
         return 0
-    last_week = now - timedelta(days=7)
-    statuses = dict(
+    # The latest closed check-in (submitted or missed): this week's may have just opened.
+    latest: dict[int, str] = dict(
         CheckIn.objects.filter(
-            mentorship__status=Mentorship.Status.ACTIVE, opened_at__gte=last_week - MISSED_AFTER
+            mentorship__status=Mentorship.Status.ACTIVE,
+            week_start__gte=now.date() - timedelta(weeks=3),
         )
+        .exclude(status=CheckIn.Status.OPEN)
         .order_by("mentorship_id", "week_start")
         .values_list("mentorship_id", "status")
     )
@@ -496,7 +546,7 @@ def _send_digests(now: datetime) -> int:
     lines: dict[int, list[str]] = defaultdict(list)
     for mentorship_id, mentor_id, mentee_id, mentee_name in mentorships:
         done, total = progress.get(mentee_id, (0, 0))
-        checkin = statuses.get(mentorship_id, "none yet")
+        checkin = latest.get(mentorship_id, "none yet")
         lines[mentor_id].append(
             f"- {mentee_name or 'A mentee'}: check-in {checkin}; milestones {done}/{total} done"
         )
