@@ -162,6 +162,8 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER_RATE", default="2000/minute"),
         "register": env.str("THROTTLE_REGISTER_RATE", default="10/hour"),
         "login": env.str("THROTTLE_LOGIN_RATE", default="10/minute"),
+        "chart": env.str("THROTTLE_CHART_RATE", default="60/minute"),
+        "matching_run": env.str("THROTTLE_MATCHING_RUN_RATE", default="12/hour"),
     },
     # Clients are told apart by REMOTE_ADDR unless trusted proxies in front set X-Forwarded-For.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -213,14 +215,26 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    # Late acknowledgement: an unacknowledged task is redelivered after this many seconds, so
-    # it must exceed the longest task's hard time limit.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Late acknowledgement: a task whose worker died (SIGKILL, OOM, a lost machine) is redelivered
+    # once this many seconds have passed without its acknowledgement. It must exceed the longest
+    # task's hard time limit (CELERY_TASK_TIME_LIMIT), or a slow task still running would be
+    # delivered twice; short, so that work on a dead worker does not wait long.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# Sending a task while the broker is down must not hold a web request for long: two quick
+# retries, then the caller logs it and a recovery sweep re-enqueues it (mentorship/core/queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Tasks are idempotent, so a task that dies with its worker is redelivered rather than lost.
@@ -241,6 +255,16 @@ CELERY_BEAT_SCHEDULE = {
     "progress-weekly-checkins": {
         "task": "mentorship.progress.tasks.sweep_weekly_checkins",
         "schedule": crontab(minute=5),
+    },
+    # Everyone is re-scored every night: incremental refreshes lost to a broker outage, or to a
+    # taxonomy edit, are caught up within a day.
+    "matching-nightly-run": {
+        "task": "mentorship.matching.tasks.start_nightly_run",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "matching-redispatch-stuck-runs": {
+        "task": "mentorship.matching.tasks.redispatch_stuck_runs",
+        "schedule": timedelta(minutes=10),
     },
     "notifications-deliver-pending": {
         "task": "mentorship.notifications.tasks.deliver_pending_notifications",

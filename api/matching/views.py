@@ -14,6 +14,7 @@ from api.matching.serializers import (
     MatchSerializer,
 )
 from api.permissions import IsStaff
+from api.throttling import ScopedRateThrottle
 from mentorship.matching import selectors, services
 
 
@@ -39,6 +40,11 @@ class MatchListView(ListAPIView):
 class MatchRunListView(ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = MatchRunSerializer
+    throttle_scope = "matching_run"  # a full run is minutes of work for every worker
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
     def get_queryset(self):
         return selectors.match_run_list()

@@ -8,6 +8,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.permissions import IsMentee, IsMentor
@@ -26,6 +27,7 @@ from api.progress.serializers import (
     ProjectInputSerializer,
     ProjectSerializer,
 )
+from api.throttling import ScopedRateThrottle
 from mentorship.core.errors import ValidationError
 from mentorship.progress import selectors, services
 from mentorship.progress.chart import progress_svg
@@ -142,6 +144,8 @@ class JSONErrorsOnly(BaseContentNegotiation):
 
 class ProgressChartView(APIView):
     content_negotiation_class = JSONErrorsOnly
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
+    throttle_scope = "chart"  # rendering is the most expensive read
 
     @extend_schema(
         responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY)},

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 import numpy as np
@@ -25,6 +26,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.core.queueing import enqueue_on_commit
 from mentorship.matching import engine
 from mentorship.matching.assignment import mentor_prefs_from_scores, stable_assignment
 from mentorship.matching.explanations import Explainer
@@ -186,7 +188,7 @@ def match_run_start(*, by: User | None) -> MatchRun:
     from mentorship.matching.tasks import run_matching
 
     run = MatchRun.objects.create(started_by=by)
-    run_matching.delay_on_commit(run.pk)
+    enqueue_on_commit(run_matching, run.pk)
     logger.info("matching run %s requested by %s", run.pk, by.pk if by else "command")
     return run
 
@@ -267,6 +269,31 @@ def match_run_finish(*, run_id: int) -> bool:
         run.suggestions,
     )
     return True
+
+
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def match_runs_redispatch_stuck(*, now: datetime | None = None) -> int:
+    """Re-enqueue runs that never started (their message was lost) or stopped moving (every
+    worker died mid-run): planning and chunks are idempotent, so this only finishes them."""
+    from mentorship.matching.tasks import run_matching
+
+    cutoff = (now or timezone.now()) - STUCK_AFTER
+    stuck = list(
+        MatchRun.objects.filter(
+            Q(status=MatchRun.Status.PENDING, created_at__lt=cutoff)
+            | Q(status=MatchRun.Status.RUNNING, started_at__lt=cutoff)
+        )
+        .exclude(chunks__done_at__gte=cutoff)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for run_id in stuck:
+        enqueue_on_commit(run_matching, run_id)
+    if stuck:
+        logger.warning("re-dispatched stuck matching runs %s", stuck)
+    return len(stuck)
 
 
 def match_run_fail(*, run_id: int, error: str) -> None:

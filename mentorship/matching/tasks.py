@@ -48,3 +48,13 @@ def refresh_mentee_matches(mentee_id: int) -> int:
 @shared_task(**RETRY)
 def refresh_mentor_matches(mentor_id: int) -> int:
     return services.matches_refresh_mentor(mentor_id=mentor_id)
+
+
+@shared_task
+def start_nightly_run() -> int:
+    return services.match_run_start(by=None).pk
+
+
+@shared_task
+def redispatch_stuck_runs() -> int:
+    return services.match_runs_redispatch_stuck()

@@ -39,7 +39,9 @@ def _lock_user(user_id: int) -> None:
 
 def _after_commit_rescore(*users: tuple[int, str]) -> None:
     for user_id, kind in users:
-        transaction.on_commit(functools.partial(profile_changed, user_id=user_id, kind=kind))
+        transaction.on_commit(
+            functools.partial(profile_changed, user_id=user_id, kind=kind), robust=True
+        )
 
 
 @transaction.atomic

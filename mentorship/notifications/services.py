@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.core.queueing import enqueue_on_commit
 from mentorship.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def notification_queue(*, key: str, recipient: User, subject: str, body: str) ->
         key=key, defaults={"recipient": recipient, "subject": subject, "body": body}
     )
     if created:
-        deliver_notification.delay_on_commit(notification.pk)
+        enqueue_on_commit(deliver_notification, notification.pk)
     return notification
 
 
@@ -72,7 +73,7 @@ def notifications_requeue_pending(*, older_than: timedelta = timedelta(minutes=5
         .values_list("pk", flat=True)[:REQUEUE_BATCH_SIZE]
     )
     for notification_id in pending:
-        deliver_notification.delay(notification_id)
+        enqueue_on_commit(deliver_notification, notification_id)
     return len(pending)
 
 
@@ -114,7 +115,7 @@ def notifications_queue_bulk(*, drafts: Sequence[Draft]) -> int:
         ).values_list("pk", flat=True)
     ]
     for batch in _batches(pending, DELIVERY_BATCH_SIZE):
-        deliver_notifications.delay_on_commit(batch)
+        enqueue_on_commit(deliver_notifications, batch)
     return _count_keys(keys) - before
 
 

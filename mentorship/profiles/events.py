@@ -17,4 +17,7 @@ def profile_changed(*, user_id: int, kind: ProfileKind) -> None:
 
     logger.info("profile changed user=%s kind=%s", user_id, kind)
     task = refresh_mentee_matches if kind == "mentee" else refresh_mentor_matches
-    task.delay(user_id)
+    try:
+        task.delay(user_id)
+    except Exception:  # broker down: the nightly full run re-scores everyone anyway
+        logger.exception("could not enqueue the re-scoring of user %s", user_id)

@@ -117,7 +117,9 @@ def _profile_save(
             skill_model(profile=profile, skill=entry["skill"], level=entry["level"])
             for entry in data["skills"]
         )
-    transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind=kind))
+    transaction.on_commit(
+        functools.partial(profile_changed, user_id=user.pk, kind=kind), robust=True
+    )
     return profile, created
 
 
@@ -150,7 +152,9 @@ def mentor_approve(*, mentor_id: int, by: User) -> MentorProfile:
             subject="You are approved as a mentor",
             body="Staff reviewed your profile: mentees can now see you and request you.",
         )
-        transaction.on_commit(functools.partial(profile_changed, user_id=profile.pk, kind="mentor"))
+        transaction.on_commit(
+            functools.partial(profile_changed, user_id=profile.pk, kind="mentor"), robust=True
+        )
     return profile
 
 
@@ -164,7 +168,9 @@ def job_description_create(*, user: User, title: str, company: str, text: str) -
         )
     job = JobDescription.objects.create(mentee=user, title=title, company=company, text=text)
     job.skills.set(Skill.objects.filter(slug__in=skill_matcher().extract(text)))
-    transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind="mentee"))
+    transaction.on_commit(
+        functools.partial(profile_changed, user_id=user.pk, kind="mentee"), robust=True
+    )
     return job
 
 
@@ -173,4 +179,6 @@ def job_description_delete(*, user: User, job_description_id: int) -> None:
     deleted, _ = JobDescription.objects.filter(mentee=user, pk=job_description_id).delete()
     if not deleted:
         raise NotFoundError("Not found.")
-    transaction.on_commit(functools.partial(profile_changed, user_id=user.pk, kind="mentee"))
+    transaction.on_commit(
+        functools.partial(profile_changed, user_id=user.pk, kind="mentee"), robust=True
+    )
