@@ -47,6 +47,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(BIN)/python -m bench
 
 clean:

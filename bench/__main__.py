@@ -4,7 +4,8 @@ stderr.
 - `engine`: the pure engine and assignment figures.
 - `pipeline`: the end-to-end matching run on PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`).
 - `sweep`: the weekly check-in sweep over 100,000 mentorships on PostgreSQL.
-- with no argument: `engine`, then `pipeline` and `sweep` when both URLs are set.
+- `load`: gunicorn under mixed traffic from locust (needs requirements-bench.txt).
+- with no argument: `engine`, then `pipeline`, `sweep` and `load` when both URLs are set.
 
 `BENCH_SCALE=small` runs a quick version of each.
 """
@@ -21,6 +22,10 @@ def run() -> int:
         return pipeline.main()
     if which == ["sweep"]:
         return sweep.main()
+    if which == ["load"]:
+        from bench import load  # needs requirements-bench.txt
+
+        return load.main()
     if which and which[0] != "engine":
         return engine.main(sys.argv[1:])
     status = engine.main([])
@@ -30,6 +35,9 @@ def run() -> int:
         and os.environ.get("REDIS_URL")
     ):
         status = status or pipeline.main() or sweep.main()
+        from bench import load
+
+        status = status or load.main()
     return status
 
 

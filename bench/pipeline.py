@@ -42,12 +42,12 @@ def note(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def _database_urls() -> tuple[str, str]:
+def _database_urls(suffix: str = "_bench") -> tuple[str, str]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench pipeline: set DATABASE_URL to a PostgreSQL database")
     parts = urlsplit(url)
-    bench = parts._replace(path=f"{parts.path.rstrip('/')}_bench")
+    bench = parts._replace(path=f"{parts.path.rstrip('/')}{suffix}")
     admin = parts._replace(path="/postgres")
     return urlunsplit(admin), urlunsplit(bench)
 

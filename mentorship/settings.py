@@ -321,6 +321,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# A bare view at /bench/bare for the load test's baseline (never in production).
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False) and not PRODUCTION
+
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -1,6 +1,8 @@
 """Top-level routes: the admin, the API and its schema and docs, and the health check."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -16,6 +18,13 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("health/", HealthView.as_view(), name="health"),
 ]
+
+if settings.BENCH_VIEWS:  # `bench load` only: the baseline of the throughput ratio
+
+    def bare_view(request):
+        return JsonResponse({"ok": True})
+
+    urlpatterns.append(path("bench/bare", bare_view))
 
 handler400 = "api.errors.bad_request"
 handler403 = "api.errors.permission_denied"

@@ -261,6 +261,11 @@ def match_run_finish(*, run_id: int) -> bool:
         run.status = MatchRun.Status.DONE
         run.finished_at = timezone.now()
         run.save()
+    if connection.vendor == "postgresql":
+        # The run rewrote the table: fresh statistics keep the per-user match queries on their
+        # index (with stale ones the planner scanned every approved mentor instead).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Match._meta.db_table}")
     logger.info(
         "matching run %s done: %s mentees, %s matches, %s suggestions",
         run_id,

@@ -1,0 +1,171 @@
+"""Load test: gunicorn on PostgreSQL and Redis, a seeded pool, mixed traffic from locust.
+
+`python -m bench load` (needs `DATABASE_URL` (PostgreSQL), `REDIS_URL`, and locust from
+`requirements-bench.txt`). Seeds 10,000 mentees and 1,000 mentors in a scratch database, runs the
+matching, gives 1,000 mentees a mentorship with an open check-in, and starts gunicorn. Then, in
+the same run against the same server:
+
+1. saturation: a bare Django view, then `GET /api/v1/matches`, each as fast as 50 clients can
+   (no think time): the ratio of the two throughputs;
+2. mixed traffic: 50 people (4 mentees to 1 mentor) reading matches, reading and writing their
+   profile and submitting check-ins, with 0.5-1.5 s between actions: requests per second,
+   p50/p95/p99 per endpoint, errors.
+
+`BENCH_SCALE=small` runs each phase for 10 s instead of 30/60 s.
+"""
+
+import csv
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.pipeline import ROOT, _database_urls, _recreate_database, emit, note, seed
+
+USERS = 50
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_world(path: Path) -> None:
+    """Matches for everyone, 1,000 mentorships with an open check-in, and bearer tokens."""
+    from django.core.management import call_command
+    from knox.models import AuthToken
+
+    from mentorship.accounts.models import User
+    from mentorship.mentorships.models import Mentorship
+    from mentorship.progress.models import CheckIn
+    from mentorship.progress.services import open_weekly_checkins
+
+    call_command("run_matching", verbosity=0)
+    mentees = list(User.objects.filter(role="mentee").order_by("pk").values_list("pk", flat=True))
+    mentors = list(User.objects.filter(role="mentor").order_by("pk").values_list("pk", flat=True))
+    paired = mentees[:1000]
+    Mentorship.objects.bulk_create(
+        Mentorship(mentee_id=mentee, mentor_id=mentors[index % len(mentors)])
+        for index, mentee in enumerate(paired)
+    )
+    open_weekly_checkins()
+    rng = random.Random(7)
+    tokens = {}
+    chosen = {*rng.sample(mentees, 300), *paired[:300], *rng.sample(mentors, 100)}
+    for user in User.objects.filter(pk__in=chosen):
+        tokens[user.pk] = AuthToken.objects.create(user, expiry=None)[1]
+    checkins = [
+        (tokens[mentee_id], checkin_id)
+        for checkin_id, mentee_id in CheckIn.objects.filter(
+            mentorship__mentee_id__in=paired[:300]
+        ).values_list("pk", "mentorship__mentee_id")
+    ]
+    mentor_set = set(mentors)
+    path.write_text(
+        json.dumps(
+            {
+                "mentees": [t for u, t in tokens.items() if u not in mentor_set],
+                "mentors": [t for u, t in tokens.items() if u in mentor_set],
+                "checkins": checkins,
+            }
+        )
+    )
+
+
+def _locust(host: str, world: Path, mode: str, seconds: int, out: Path) -> dict[str, dict]:
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+         "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{seconds}s",
+         "--host", host, "--csv", str(out), "--only-summary", "--loglevel", "WARNING"],
+        env={**os.environ, "LOAD_WORLD": str(world), "LOAD_MODE": mode},
+        check=False,
+        capture_output=True,
+        timeout=seconds + 60,
+    )  # fmt: skip
+    with open(f"{out}_stats.csv") as stats:
+        return {row["Name"]: row for row in csv.DictReader(stats)}
+
+
+def main() -> int:
+    small = os.environ.get("BENCH_SCALE", "full") == "small"
+    saturation_seconds, mixed_seconds = (10, 10) if small else (30, 60)
+    admin_url, load_url = _database_urls(suffix="_load")
+    _recreate_database(admin_url, load_url)
+    os.environ["DATABASE_URL"] = load_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("EMAIL_URL", "dummymail://")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from mentorship.celery import app
+
+    app.conf.task_always_eager = True  # seeding sends nothing to a broker
+    call_command("migrate", verbosity=0)
+    call_command("load_taxonomy", verbosity=0, stdout=sys.stderr)
+    seed(10_000, 1_000)
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    world = work / "world.json"
+    build_world(world)
+    note("world ready: matches computed, 1,000 open check-ins, tokens issued")
+
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "mentorship.wsgi:application",
+         "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env={**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "4",
+             "BENCH_VIEWS": "1", "DJANGO_DEBUG": "0", "CELERY_TASK_ALWAYS_EAGER": "0",
+             "THROTTLE_USER_RATE": "100000/minute", "THROTTLE_ANON_RATE": "100000/minute",
+             "LOG_LEVEL": "WARNING"},
+        stdout=(work / "gunicorn.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{host}/bench/bare", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        bare = _locust(host, world, "bare", saturation_seconds, work / "bare")["bare view"]
+        matches = _locust(host, world, "matches", saturation_seconds, work / "matches")[
+            "GET /api/v1/matches"
+        ]
+        ratio = float(matches["Requests/s"]) / float(bare["Requests/s"])
+        note(
+            f"saturation: bare view {float(bare['Requests/s']):.0f} req/s, matches "
+            f"{float(matches['Requests/s']):.0f} req/s"
+        )
+        emit("load_matches_throughput_vs_bare_view", ratio, "ratio", ">= 0.3")
+        mixed = _locust(host, world, "mixed", mixed_seconds, work / "mixed")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = mixed["Aggregated"]
+    emit("load_mixed_requests_per_second", float(total["Requests/s"]), "req/s", "")
+    emit("load_mixed_errors", float(total["Failure Count"]), "requests", "== 0")
+    for name, row in sorted(mixed.items()):
+        if name == "Aggregated":
+            continue
+        slug = name.split(" ", 1)[1].strip("/").replace("/", "_").replace("{id}", "id")
+        method = name.split(" ", 1)[0].lower()
+        target = "<= 100" if name == "GET /api/v1/matches" else ""
+        for percentile in ("50%", "95%", "99%"):
+            emit(f"load_{method}_{slug}_p{percentile[:-1]}", float(row[percentile]), "ms",
+                 target if percentile == "99%" else "")  # fmt: skip
+        emit(f"load_{method}_{slug}_count", float(row["Request Count"]), "requests", "")
+    server_errors = sum(
+        1 for line in (work / "gunicorn.log").read_text().splitlines() if " 50" in line
+    )
+    note(f"gunicorn log lines with a 5xx status: {server_errors}; files in {work}")
+    return 0
