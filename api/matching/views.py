@@ -16,12 +16,31 @@ from api.matching.serializers import (
 from api.permissions import IsStaff
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import selectors, services
+from mentorship.matching.cache import cache_page, cached_page, matches_generation
 
 
 class MatchListView(ListAPIView):
-    """A mentee's mentors, or a mentor's mentees, best first, with why."""
+    """A mentee's mentors, or a mentor's mentees, best first, with why.
+
+    Pages are cached per user and query string under the current match generation
+    (`mentorship.matching.cache`), for at most `PAGE_TTL` seconds: the most read endpoint does no
+    query beyond authentication until matches or profiles change.
+    """
 
     serializer_class = MatchSerializer
+    PAGE_TTL = 60
+
+    def list(self, request, *args, **kwargs):
+        generation = matches_generation()
+        key = f"matches:page:{generation}:{request.user.pk}:{request.get_full_path()}"
+        if generation is not None:
+            cached = cached_page(key)
+            if cached is not None:
+                return Response(cached)
+        response = super().list(request, *args, **kwargs)
+        if generation is not None and response.status_code == 200:
+            cache_page(key, response.data, self.PAGE_TTL)
+        return response
 
     def get_queryset(self):
         filters = MatchFilterSerializer(data=self.request.query_params)
@@ -31,7 +50,13 @@ class MatchListView(ListAPIView):
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("min_score", float, description="Only scores >= this (0..1)")]
+        parameters=[
+            OpenApiParameter(
+                "min_score",
+                {"type": "number", "minimum": 0, "maximum": 1},
+                description="Only scores >= this (0..1)",
+            )
+        ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

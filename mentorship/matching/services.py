@@ -29,6 +29,7 @@ from mentorship.accounts.models import User
 from mentorship.core.queueing import enqueue_on_commit
 from mentorship.matching import engine
 from mentorship.matching.assignment import mentor_prefs_from_scores, stable_assignment
+from mentorship.matching.cache import matches_changed
 from mentorship.matching.explanations import Explainer
 from mentorship.matching.features import (
     MenteeBatch,
@@ -140,6 +141,7 @@ def _replace_matches(
     )
     existing.delete()
     now = timezone.now()
+    transaction.on_commit(matches_changed)
     if connection.vendor == "postgresql":
         _copy_matches(rows, suggested, now)
         return
@@ -342,6 +344,7 @@ def suggestions_assign(*, pool: MentorPool) -> int:
     # Only the difference is written: after a full run no match is suggested yet.
     _set_suggested(sorted(previously - chosen), value=False)
     _set_suggested(sorted(chosen - previously), value=True)
+    transaction.on_commit(matches_changed)
     return len(chosen)
 
 

@@ -1,0 +1,57 @@
+"""Match pages are cached until matches or profiles change, and never served stale after one."""
+
+import pytest
+from django.core.management import call_command
+
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from tests.matching.builders import make_mentee, make_mentor
+
+URL = "/api/v1/matches"
+
+
+@pytest.fixture
+def matched(db):
+    taxonomy_load(data=reference_taxonomy())
+    mentee = make_mentee(role="data-scientist", skills={"python": 2})
+    mentor = make_mentor(roles=("data-scientist",), skills={"python": 5, "pandas": 4})
+    call_command("run_matching", verbosity=0)
+    return mentee, mentor
+
+
+def test_a_repeated_page_is_served_without_touching_the_matches(
+    client_for, matched, django_assert_max_num_queries
+):
+    mentee, _ = matched
+    client = client_for(mentee)
+    first = client.get(URL).json()
+
+    with django_assert_max_num_queries(2):  # authentication only
+        again = client.get(URL).json()
+
+    assert again == first
+
+
+def test_a_mentor_profile_change_shows_at_once(
+    client_for, matched, django_capture_on_commit_callbacks
+):
+    mentee, mentor = matched
+    client = client_for(mentee)
+    assert client.get(URL).json()["results"][0]["mentor"]["bio"] == ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(mentor).patch("/api/v1/me/mentor-profile", {"bio": "Ten years of ML"})
+    assert response.status_code == 200
+
+    assert client.get(URL).json()["results"][0]["mentor"]["bio"] == "Ten years of ML"
+
+
+def test_pages_are_cached_per_user_and_query(client_for, matched):
+    mentee, mentor = matched
+
+    as_mentee = client_for(mentee).get(URL).json()["results"][0]
+    as_mentor = client_for(mentor).get(URL).json()["results"][0]
+    filtered = client_for(mentee).get(URL, {"min_score": 0.99}).json()
+
+    assert as_mentee["mentee"] is None
+    assert as_mentor["mentor"] is None
+    assert filtered["count"] == 0
