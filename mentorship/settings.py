@@ -119,6 +119,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mentorship",
+            # A Redis that accepts connections but never answers must not hold a request:
+            # the cache fails fast and its callers fail open.
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
         }
     }
 else:
@@ -215,12 +218,17 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    # Late acknowledgement: a task whose worker died (SIGKILL, OOM, a lost machine) is redelivered
-    # once this many seconds have passed without its acknowledgement. It must exceed the longest
-    # task's hard time limit (CELERY_TASK_TIME_LIMIT), or a slow task still running would be
-    # delivered twice; short, so that work on a dead worker does not wait long.
+    # Late acknowledgement: a task whose worker died (SIGKILL, OOM, a lost machine) goes back to
+    # the queue once this many seconds have passed without its acknowledgement, when a worker
+    # next restores unacknowledged messages (at its start, and every couple of minutes). It must
+    # exceed the longest task's hard time limit (CELERY_TASK_TIME_LIMIT), or a slow task still
+    # running would be delivered twice; short, so that work on a dead worker does not wait long.
+    # Socket timeouts: kombu passes none by default, so a Redis that accepts connections but
+    # never answers would hang every publish (and the health check) instead of failing.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        "socket_timeout": 5,
+        "socket_connect_timeout": 3,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
