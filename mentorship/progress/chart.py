@@ -24,7 +24,7 @@ def progress_svg(data: ChartData, *, title: str) -> bytes:
     milestones.set_ylabel("milestones (cumulative)")
     milestones.set_ylim(0, max([*data.planned, 1]) + 0.5)
     milestones.set_xticks(list(positions), labels, rotation=45, ha="right", fontsize=8)
-    milestones.set_title(title, fontsize=11)
+    milestones.set_title(title, fontsize=11, parse_math=False)  # "$5" is money, not TeX
     hours = milestones.twinx()
     hours.bar(positions, data.hours, color=HOURS, alpha=0.25, width=0.6, label="hours logged")
     hours.set_ylabel("hours logged that week")

@@ -50,12 +50,15 @@ def test_delivering_a_sent_notification_again_sends_nothing(mentee, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_stuck_notifications_are_requeued_and_delivered(mentee, mailoutbox):
+def test_stuck_notifications_are_requeued_and_delivered(
+    mentee, mailoutbox, django_capture_on_commit_callbacks
+):
     stuck = queue(mentee, key="stuck")
     with time_machine.travel(timezone.now() + timedelta(minutes=10)):
         fresh = queue(mentee, key="fresh")
 
-        requeued = notifications_requeue_pending()
+        with django_capture_on_commit_callbacks(execute=True):
+            requeued = notifications_requeue_pending()
 
     assert requeued == 1
     stuck.refresh_from_db()
