@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 
@@ -29,3 +30,16 @@ class StrictFieldsMixin:
 
 class InputSerializer(StrictFieldsMixin, serializers.Serializer):
     """Base for request bodies."""
+
+
+class StrictFieldsSchema(OpenApiSerializerExtension):
+    """In the schema, a request body of a strict serializer allows no other properties."""
+
+    target_class = StrictFieldsMixin
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema

@@ -13,7 +13,7 @@ class MenteePublicProfileSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.name")
     target_role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    background = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    background = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     skills = SkillLevelSerializer(source="skill_levels", many=True)
 
     class Meta:

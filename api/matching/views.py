@@ -1,5 +1,7 @@
 """Ranked, explained matches for mentees and mentors; matching runs for staff."""
 
+import hashlib
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -32,7 +34,8 @@ class MatchListView(ListAPIView):
 
     def list(self, request, *args, **kwargs):
         generation = matches_generation()
-        key = f"matches:page:{generation}:{request.user.pk}:{request.get_full_path()}"
+        query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"matches:page:{generation}:{request.user.pk}:{query}"
         if generation is not None:
             cached = cached_page(key)
             if cached is not None:

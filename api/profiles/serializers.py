@@ -33,7 +33,8 @@ class KnownSlugField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         if isinstance(data, str):
-            found = self.get_queryset().filter(slug=data).first()
+            # PostgreSQL cannot compare text with a NUL character; no slug has one.
+            found = None if "\x00" in data else self.get_queryset().filter(slug=data).first()
             if found is not None:
                 return found
             known = ", ".join(self.get_queryset().values_list("slug", flat=True))
@@ -70,6 +71,15 @@ class SkillLevelInputSerializer(InputSerializer):
     skill = SkillField()
     level = serializers.IntegerField(min_value=1, max_value=5)
     name = serializers.CharField(read_only=True)
+
+    def validate(self, attrs: dict) -> dict:
+        # A PATCH makes every field optional, nested ones too; an entry still needs both.
+        missing = [name for name in ("skill", "level") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["required"]] for name in missing}
+            )
+        return attrs
 
 
 class _ProfileInputSerializer(InputSerializer):
@@ -159,7 +169,7 @@ class SkillLevelSerializer(serializers.Serializer):
 class MenteeProfileSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id")
     target_role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    background = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    background = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     skills = SkillLevelSerializer(source="skill_levels", many=True)
 
     class Meta:
@@ -185,7 +195,7 @@ class MentorPublicProfileSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.name")
     roles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    background = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    background = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     skills = SkillLevelSerializer(source="skill_levels", many=True)
 
     class Meta:

@@ -48,6 +48,8 @@ class ScalarField(serializers.Field):
     default_error_messages = {"invalid": "Use a string, a number or a boolean."}
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL's JSON cannot hold one
+            raise serializers.ValidationError("Null characters are not allowed.")
         if isinstance(data, bool) or (isinstance(data, str) and len(data) <= 200):
             return data
         if isinstance(data, int | float) and math.isfinite(data):
@@ -80,6 +82,8 @@ class ExperimentInputSerializer(InputSerializer):
             raise serializers.ValidationError(f"At most {MAX_PARAMS} parameters.")
         if any(len(name) > 100 for name in params):
             raise serializers.ValidationError("Parameter names have at most 100 characters.")
+        if any("\x00" in name for name in params):
+            raise serializers.ValidationError("Null characters are not allowed.")
         return params
 
 
@@ -111,7 +115,14 @@ class FeedbackSerializer(InputSerializer):
 # --- output ---------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class EvidenceURLField(serializers.CharField):
+    """A link to the work that shows a milestone done, or "" while there is none."""
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
+    evidence_url = EvidenceURLField(read_only=True)
+
     class Meta:
         model = Milestone
         fields = [

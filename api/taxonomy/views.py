@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 
 from api.taxonomy.serializers import BackgroundSerializer, RoleSerializer, SkillSerializer
+from mentorship.core.errors import ValidationError
 from mentorship.taxonomy import selectors
 
 
@@ -24,7 +25,12 @@ class SkillListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.skill_list(search=self.request.query_params.get("search", "")[:100])
+        search = self.request.query_params.get("search", "")[:100]
+        if "\x00" in search:  # PostgreSQL cannot compare text with a NUL character
+            raise ValidationError(
+                "Invalid input.", fields={"search": "Null characters are not allowed."}
+            )
+        return selectors.skill_list(search=search)
 
 
 class BackgroundListView(ListAPIView):

@@ -1,0 +1,261 @@
+"""Property-based fuzzing of the whole API against its own OpenAPI schema, with schemathesis.
+
+Every operation of the schema `/api/schema/` serves is called with generated requests (schema-valid
+and schema-violating ones, with a fixed seed) as each of four callers: anonymous, a mentee, a
+mentor and staff. Every answer must not be a server error, and must conform to the schema: a
+documented status code (`4XX` answers are documented once, with the shared `Error` schema), the
+documented content type and a body that matches the documented schema. The other default checks
+of schemathesis run too (ignored authentication, undocumented methods answer 405, ...), except
+the two disabled in `CONFIG` below.
+
+The database holds one of everything (a mentorship, a project with milestones, a check-in, a job
+description, an experiment, a finished matching run), so generated path ids hit real rows part of
+the time, and generated bodies get valid taxonomy slugs, dates and ids part of the time, so that
+successful answers are checked as well as errors.
+"""
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import hypothesis.strategies as st
+import pytest
+import schemathesis
+from django.db import transaction
+from django.http import HttpResponseBase
+from django.test import TestCase
+from django.test.client import ClientHandler
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from knox.models import AuthToken
+
+from mentorship.matching.services import match_run_start
+from mentorship.profiles.services import job_description_create
+from mentorship.progress.models import CheckIn
+from mentorship.progress.services import comment_add, experiment_create, project_create
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from tests.factories import DEFAULT_PASSWORD, StaffFactory
+from tests.matching.builders import make_mentee, make_mentor
+from tests.mentorships.builders import make_mentorship, make_request
+
+
+def _config(*, coverage: bool) -> schemathesis.Config:
+    return schemathesis.Config.from_dict(
+        {
+            "seed": 20261122,
+            # Examples per operation and caller in the fuzzing phase; the coverage phase adds a
+            # fixed set of boundary and invalid values of every parameter.
+            "generation": {"max-examples": 12, "deterministic": True, "database": "none"},
+            "phases": {"coverage": {"enabled": coverage}},
+            "checks": {
+                # Both judge the fuzzer's guess of what the server should accept, not our contract.
+                # Positive: a schema-valid request is still a 400 when it breaks a rule the schema
+                # cannot state (an unknown role or skill slug: rows staff edit; IANA time zones,
+                # password strength, wrong credentials, date windows relative to today).
+                "positive_data_acceptance": {"enabled": False},
+                # Negative: DRF is lenient by design where the schema is strict: a number is
+                # accepted for a string field (coerced), an unusable `page_size` falls back to the
+                # default page size, unknown query parameters and headers are ignored. Every
+                # schema-violating request is still checked for a documented status and body.
+                "negative_data_rejection": {"enabled": False},
+            },
+        }
+    )
+
+
+# Ids of the rows `seeded` made for the running test, by path parameter and body field name.
+SEEDED: dict[str, Any] = {}
+
+
+class InProcessApp:
+    """A WSGI application on Django's test handler (the one `django.test.Client` uses).
+
+    Django's production handler closes "old" database connections when a request starts and ends,
+    which would end the test's transaction; the test handler leaves them alone.
+    """
+
+    def __init__(self) -> None:
+        self.handler = ClientHandler(enforce_csrf_checks=True)
+
+    def __call__(self, environ, start_response):
+        response: HttpResponseBase = self.handler(environ)
+        headers = [*response.items()]
+        headers += [
+            ("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()
+        ]
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        return response.streaming_content if response.streaming else [response.content]
+
+
+def _valid_body(label: str, body: dict) -> dict:
+    """`body` with the fields that refer to data (slugs, ids, dates) set to values that exist."""
+    today = timezone.localdate().isoformat()
+    if label == "POST /api/v1/auth/login":
+        return {**body, "email": SEEDED["mentee_email"], "password": DEFAULT_PASSWORD}
+    known = {
+        "target_role": "data-scientist",
+        "roles": ["data-scientist"],
+        "background": "physics",
+        "timezone": "Europe/Paris",
+        "languages": ["en", "fr"],
+        "password": DEFAULT_PASSWORD,
+        "mentor": SEEDED["mentor_id"],
+        "reference": SEEDED["experiment_id"],
+        "start_date": today,
+        "due_date": today,
+        "hours_spent": "6.5",
+        "evidence_url": "https://github.com/ada/churn",
+    }
+    patched = {name: known.get(name, value) for name, value in body.items()}
+    skills = patched.get("skills")
+    if isinstance(skills, list):
+        slugs = ["python", "sql", "pandas", "scikit-learn", "docker", "git"]
+        patched["skills"] = [
+            {**item, "skill": slug} if isinstance(item, dict) else item
+            for item, slug in zip(skills, slugs, strict=False)
+        ]
+    updates = patched.get("milestone_updates")
+    if isinstance(updates, list):
+        patched["milestone_updates"] = [
+            {**item, "milestone": SEEDED["milestone_id"]} if isinstance(item, dict) else item
+            for item in updates[:1]
+        ]
+    return patched
+
+
+def _load_schema(config: schemathesis.Config) -> schemathesis.BaseSchema:
+    """The schema `/api/schema/` serves, built in-process (no request, no database)."""
+    raw = SchemaGenerator().get_schema(request=None, public=True)
+    loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(raw, default=str)), config=config)
+    loaded.app = InProcessApp()
+
+    @loaded.hook
+    def flatmap_path_parameters(context, path_parameters):
+        """Either the generated ids or, where a seeded row of that kind exists, its id."""
+        known = {
+            name: str(SEEDED[name])
+            for name, value in (path_parameters or {}).items()
+            if name in SEEDED and isinstance(value, str) and value.isdigit()
+        }
+        if not known:
+            return st.just(path_parameters)
+        return st.sampled_from([{**path_parameters, **known}, path_parameters])
+
+    @loaded.hook
+    def flatmap_body(context, body):
+        """Either the generated body or the same body with values that refer to real data."""
+        if not isinstance(body, dict):
+            return st.just(body)
+        return st.sampled_from([_valid_body(context.operation.label, body), body])
+
+    return loaded
+
+
+schema = _load_schema(_config(coverage=True))
+# Without credentials every operation but sign-up and login is a 401 whatever the input, and those
+# two ignore credentials, so the signed-in runs cover their boundary values: none here.
+anonymous_schema = _load_schema(_config(coverage=False))
+
+
+def _seed() -> dict[str, Any]:
+    """One of everything, so that path ids exist; the callers by role."""
+    taxonomy_load(data=reference_taxonomy())
+    mentee = make_mentee(
+        role="data-scientist", skills={"python": 3, "sql": 2}, background="physics"
+    )
+    mentor = make_mentor(roles=("data-scientist",), skills={"python": 5, "sql": 4, "pandas": 4})
+    staff = StaffFactory()
+    other_mentee = make_mentee(role="data-analyst", skills={"excel": 3})
+    pending = make_request(mentee=other_mentee, mentor=mentor, message="Hello")
+    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    project = project_create(
+        mentee=mentee,
+        title="Which customers churn",
+        problem_statement="Who leaves, and why.",
+        dataset="Scraped public reviews",
+        start_date=None,
+    )
+    today = timezone.localdate()
+    checkin = CheckIn.objects.create(
+        mentorship=mentorship,
+        week_start=today - timedelta(days=today.weekday()),
+        opened_at=timezone.now(),
+    )
+    job = job_description_create(
+        user=mentee, title="Data scientist", company="Acme", text="Python, SQL and Docker."
+    )
+    comment_add(project=project, author=mentee, body="First week done")
+    experiment = experiment_create(
+        project=project,
+        name="baseline",
+        params={"lr": 0.1},
+        metric={"name": "auc", "value": 0.7, "higher_is_better": True},
+        reference_id=None,
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = match_run_start(by=staff)
+    SEEDED.clear()
+    SEEDED.update(
+        run_id=run.pk,
+        mentor_id=mentor.pk,
+        checkin_id=checkin.pk,
+        job_description_id=job.pk,
+        request_id=pending.pk,
+        mentorship_id=mentorship.pk,
+        project_id=project.pk,
+        milestone_id=project.milestones.first().pk,
+        experiment_id=experiment.pk,
+        mentee_email=mentee.email,
+    )
+    return {"mentee": mentee, "mentor": mentor, "staff": staff}
+
+
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    """`_seed` once for the module, in a transaction rolled back at its end.
+
+    Each test's own transaction (`db`) is a savepoint inside it, so every test starts from the
+    seeded rows and nothing it writes outlives it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield _seed()
+        finally:
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(_seeded_once, db, settings):
+    """The seeded callers by role, with throttling out of the way."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+            settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "1000000/second"
+        ),
+    }
+    return _seeded_once
+
+
+def _call_and_validate(case, user) -> None:
+    headers = {}
+    if user is not None:
+        # A fresh token for every call: `auth/logout` and `auth/logout-all` revoke the caller's.
+        _, token = AuthToken.objects.create(user=user)
+        headers["Authorization"] = f"Bearer {token}"
+    case.call_and_validate(headers=headers)
+
+
+# The seeded rows are meant to be shared by all the examples of one operation and caller, hence
+# the suppressed health check.
+@pytest.mark.parametrize("role", ["mentee", "mentor", "staff"])
+@schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_answer_to_a_signed_in_caller_conforms_to_the_schema(case, role, seeded):
+    _call_and_validate(case, seeded[role])
+
+
+@anonymous_schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_answer_to_an_anonymous_caller_conforms_to_the_schema(case, seeded):
+    _call_and_validate(case, None)
