@@ -40,6 +40,7 @@ from mentorship.matching.features import (
     taxonomy_load,
 )
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk
+from mentorship.mentorships.models import Mentorship
 from mentorship.profiles.models import MenteeProfile
 
 logger = logging.getLogger(__name__)
@@ -311,7 +312,11 @@ def match_run_fail(*, run_id: int, error: str) -> None:
 
 def suggestions_assign(*, pool: MentorPool) -> int:
     """Mentee-proposing deferred acceptance over the stored top-k lists, within each mentor's
-    free capacity; marks the proposed match of each mentee `suggested`. Returns how many."""
+    free capacity; marks the proposed match of each mentee `suggested`. Returns how many.
+
+    Mentees in an active mentorship do not propose: they cannot request a mentor, so they must
+    not hold a place another mentee could be proposed.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, mentee_id, mentor_id, score, suggested FROM {Match._meta.db_table} "  # noqa: S608
@@ -327,7 +332,10 @@ def suggestions_assign(*, pool: MentorPool) -> int:
     positions = np.searchsorted(pool.arrays.ids, mentor_ids).clip(max=max(len(pool) - 1, 0))
     found = len(pool) > 0 and pool.arrays.ids[positions] == mentor_ids
     mentor_columns = np.where(found, positions, -1)
-    usable = mentor_columns >= 0
+    taken = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).values_list(
+        "mentee_id", flat=True
+    )
+    usable = (mentor_columns >= 0) & ~np.isin(mentee_ids, np.fromiter(taken, dtype=np.int64))
     match_ids, mentee_ids = match_ids[usable], mentee_ids[usable]
     mentor_columns, scores = mentor_columns[usable], rows[usable, 3]
     starts = np.flatnonzero(np.r_[True, mentee_ids[1:] != mentee_ids[:-1]])

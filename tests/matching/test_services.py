@@ -12,7 +12,7 @@ from mentorship.matching.services import (
     matches_refresh_mentees,
     matches_refresh_mentor,
 )
-from mentorship.mentorships.models import MentorshipRequest
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import MentorProfile
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
 from tests.matching.builders import make_mentee, make_mentor
@@ -171,3 +171,16 @@ def test_a_mentor_who_stops_accepting_leaves_every_list():
     matches_refresh_mentor(mentor_id=leaving.pk)
 
     assert ranked(mentee) == [staying.pk]
+
+
+def test_a_mentee_in_an_active_mentorship_takes_no_place_in_the_assignment():
+    taken = make_mentee(role="data-engineer", skills={"python": 3})  # the lower id: first choice
+    looking = make_mentee(role="data-engineer", skills={"python": 3})
+    engineer = make_mentor(roles=("data-engineer",), skills=SPARK_KAFKA, capacity=1)
+    Mentorship.objects.create(mentee=taken, mentor=make_mentor(roles=("data-analyst",)))
+
+    run = run_all()
+
+    assert not Match.objects.filter(mentee=taken, suggested=True).exists()
+    assert Match.objects.get(mentee=looking, mentor=engineer).suggested
+    assert run.suggestions == 1
