@@ -32,6 +32,14 @@ class InputSerializer(StrictFieldsMixin, serializers.Serializer):
     """Base for request bodies."""
 
 
+class NoFieldsSerializer(InputSerializer):
+    """The body of an action that takes no input: absent or `{}`; any key is an unknown field."""
+
+    @classmethod
+    def check(cls, data: Any) -> None:
+        cls(data=data or {}).is_valid(raise_exception=True)
+
+
 class StrictFieldsSchema(OpenApiSerializerExtension):
     """In the schema, a request body of a strict serializer allows no other properties."""
 

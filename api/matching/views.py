@@ -16,6 +16,7 @@ from api.matching.serializers import (
     MatchSerializer,
 )
 from api.permissions import IsStaff
+from api.serializers import NoFieldsSerializer
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import selectors, services
 from mentorship.matching.cache import cache_page, cached_page, matches_generation
@@ -79,6 +80,7 @@ class MatchRunListView(ListAPIView):
 
     @extend_schema(request=None, responses={202: MatchRunCreatedSerializer})
     def post(self, request: Request) -> Response:
+        NoFieldsSerializer.check(request.data)
         run = services.match_run_start(by=request.user)
         return Response(MatchRunCreatedSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

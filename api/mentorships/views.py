@@ -14,6 +14,7 @@ from api.mentorships.serializers import (
     RequestCreateSerializer,
 )
 from api.permissions import IsMentee, IsMentor
+from api.serializers import NoFieldsSerializer
 from mentorship.core.errors import ValidationError
 from mentorship.mentorships import selectors, services
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
@@ -73,6 +74,7 @@ class RequestAcceptView(APIView):
 
     @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:
+        NoFieldsSerializer.check(request.data)
         services.request_accept(request_id=request_id, by=request.user)
         return _request_state(request, request_id)
 
@@ -95,6 +97,7 @@ class RequestCancelView(APIView):
 
     @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:
+        NoFieldsSerializer.check(request.data)
         services.request_cancel(request_id=request_id, by=request.user)
         return _request_state(request, request_id)
 

@@ -143,3 +143,13 @@ def test_only_staff_touch_matching_runs(client_for, request, caller):
 def test_an_unknown_run_is_a_404(client_for, staff):
     assert client_for(staff).get(f"{RUNS}/999999").status_code == 404
     assert client_for(staff).get(f"{RUNS}/99999999999999999999999").status_code == 404
+
+
+def test_starting_a_run_refuses_an_unknown_field(client_for, staff):
+    before = MatchRun.objects.count()
+
+    response = client_for(staff).post(RUNS, {"chunk_size": 10}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"chunk_size": ["Unknown field."]}
+    assert MatchRun.objects.count() == before

@@ -680,3 +680,33 @@ def test_listing_needs_a_bounded_number_of_queries(
     assert len(fifteen.json()["results"]) == 15
     assert sum(entry["mentorship"] is not None for entry in fifteen.json()["results"]) == 4
     assert len(with_fifteen.captured_queries) == len(with_two.captured_queries)
+
+
+# --- bodies of the actions that take none -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "action"), [("mentor", "accept"), ("mentee", "cancel")], ids=["accept", "cancel"]
+)
+def test_an_action_without_fields_refuses_an_unknown_one_and_changes_nothing(
+    mentee_client, mentor_client, pending, who, action
+):
+    client = mentor_client if who == "mentor" else mentee_client
+
+    response = client.post(action_url(pending.pk, action), {"reason": "Why not"}, format="json")
+
+    body = assert_error(response, 400, "invalid")
+    assert body["fields"] == {"reason": ["Unknown field."]}
+    assert status_of(pending) == Status.PENDING
+    assert not Mentorship.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["accept", "cancel"])
+def test_an_action_without_fields_accepts_an_empty_json_body(
+    mentee_client, mentor_client, pending, action
+):
+    client = mentor_client if action == "accept" else mentee_client
+
+    response = client.post(action_url(pending.pk, action), {}, format="json")
+
+    assert response.status_code == 200, response.content
