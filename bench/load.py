@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -164,8 +165,9 @@ def main() -> int:
             emit(f"load_{method}_{slug}_p{percentile[:-1]}", float(row[percentile]), "ms",
                  target if percentile == "99%" else "")  # fmt: skip
         emit(f"load_{method}_{slug}_count", float(row["Request Count"]), "requests", "")
-    server_errors = sum(
-        1 for line in (work / "gunicorn.log").read_text().splitlines() if " 50" in line
-    )
-    note(f"gunicorn log lines with a 5xx status: {server_errors}; files in {work}")
+    # gunicorn's access log: `host - - [time] "GET /path HTTP/1.1" STATUS SIZE "referer" "agent"`.
+    statuses = re.findall(r'HTTP/1\.[01]" (\d{3}) ', (work / "gunicorn.log").read_text())
+    server_errors = sum(1 for status in statuses if status.startswith("5"))
+    emit("load_server_errors", float(server_errors), "responses", "== 0")
+    note(f"{len(statuses)} responses logged by gunicorn, {server_errors} 5xx; files in {work}")
     return 0
