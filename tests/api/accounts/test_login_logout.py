@@ -80,6 +80,29 @@ def test_a_token_stops_working_once_it_expires(api_client, mentee, settings):
     assert response.json()["code"] == "authentication_failed"
 
 
+def test_an_expired_token_is_deleted_and_the_others_keep_working(api_client, mentee, settings):
+    old = login(api_client, mentee.email).json()["token"]
+    ttl = settings.REST_KNOX["TOKEN_TTL"]
+    with time_machine.travel(timezone.now() + ttl - timedelta(minutes=5)):
+        new = login(api_client, mentee.email).json()["token"]
+
+    with time_machine.travel(timezone.now() + ttl + timedelta(minutes=1)):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {old}")
+        assert api_client.get(ME).status_code == 401
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {new}")
+        assert api_client.get(ME).status_code == 200
+
+    assert AuthToken.objects.filter(user=mentee).count() == 1
+
+
+def test_authenticating_a_request_costs_one_query(client_for, mentee, django_assert_num_queries):
+    client = client_for(mentee)
+
+    # The token with its user; `/me` reads nothing more.
+    with django_assert_num_queries(1):
+        assert client.get(ME).status_code == 200
+
+
 def test_logout_revokes_only_the_token_it_was_called_with(api_client, mentee):
     first = login(api_client, mentee.email).json()["token"]
     second = login(api_client, mentee.email).json()["token"]
