@@ -5,6 +5,7 @@ import math
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.converters import MAX_ID
 from api.serializers import InputSerializer
 from mentorship.progress.models import CheckIn, Milestone, Project, ProjectComment
 from mentorship.progress.selectors import best_experiments, hints_for
@@ -88,7 +89,7 @@ class ExperimentInputSerializer(InputSerializer):
 
 
 class MilestoneChangeSerializer(InputSerializer):
-    milestone = serializers.IntegerField(min_value=1)
+    milestone = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=Milestone.Status.choices)
 
 

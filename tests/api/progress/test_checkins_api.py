@@ -212,6 +212,10 @@ def test_a_missed_checkin_cannot_be_submitted(mentee_client, mentorship):
             {"milestone_updates": [{"milestone": 1, "status": "finished"}]},
             "milestone_updates.0.status",
         ),
+        (
+            {"milestone_updates": [{"milestone": 10**20, "status": "done"}]},
+            "milestone_updates.0.milestone",
+        ),
     ],
     ids=[
         "negative hours",
@@ -222,6 +226,7 @@ def test_a_missed_checkin_cannot_be_submitted(mentee_client, mentorship):
         "employer too long",
         "unknown field",
         "unknown milestone status",
+        "milestone id beyond any database integer",
     ],
 )
 def test_a_bad_answer_is_a_400_on_the_field_and_the_checkin_stays_open(
