@@ -8,10 +8,14 @@ nothing twice and sends nothing twice.
 """
 
 import logging
+import operator
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import reduce
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
@@ -410,11 +414,31 @@ def _open_checkins(now: datetime) -> int:
     return len(missing)
 
 
+def _missed_cutoffs(now: datetime, zones: Iterable[str]) -> dict[str, datetime]:
+    """Seven days before `now` on the wall clocks of the zones where that is not 168 hours (a
+    clock change in the past week): a week that lasts 169 hours is still open in its 168th."""
+    cutoffs = {}
+    for zone in zones:
+        cutoff = (now.astimezone(ZoneInfo(zone)) - MISSED_AFTER).astimezone(UTC)
+        if cutoff != now - MISSED_AFTER:
+            cutoffs[zone] = cutoff
+    return cutoffs
+
+
 @transaction.atomic
 def _mark_missed(now: datetime) -> int:
-    return CheckIn.objects.filter(
-        status=CheckIn.Status.OPEN, opened_at__lte=now - MISSED_AFTER
-    ).update(status=CheckIn.Status.MISSED, missed_at=now)
+    """Open check-ins opened seven days ago or more on their mentee's clock become missed."""
+    open_checkins = CheckIn.objects.filter(status=CheckIn.Status.OPEN)
+    zone = "mentorship__mentee__mentee_profile__timezone"
+    zones = open_checkins.exclude(**{f"{zone}__isnull": True}).values_list(zone, flat=True)
+    shifted = _missed_cutoffs(now, set(zones.distinct()))
+    due = Q(opened_at__lte=now - MISSED_AFTER)
+    if shifted:
+        due = (due & ~Q(**{f"{zone}__in": list(shifted)})) | reduce(
+            operator.or_,
+            (Q(**{zone: name}, opened_at__lte=cutoff) for name, cutoff in shifted.items()),
+        )
+    return open_checkins.filter(due).update(status=CheckIn.Status.MISSED, missed_at=now)
 
 
 @transaction.atomic

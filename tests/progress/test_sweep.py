@@ -574,3 +574,55 @@ def test_three_weeks_after_an_employer_says_not_yet_the_mentee_is_reminded_once(
     [follow_up] = emails(mailoutbox, subject=FOLLOW_UP)
     assert follow_up.to == [marcus.email]
     assert "Acme" in follow_up.body
+
+
+# --- daylight saving time ------------------------------------------------------------------------
+
+
+def test_when_clocks_go_back_a_checkin_stays_open_until_the_mentees_week_is_over(
+    sweep_mentor, sweep_mentorship, sweep_at
+):
+    """New York leaves summer time on Sunday 2 November 2025: that week lasts 169 hours, and a
+    check-in opened on its Monday is still the mentee's to answer late on Sunday evening."""
+    with time_machine.travel(at(date(2025, 10, 26), 12), tick=False):
+        marcus = sweep_mentorship(
+            mentee="Marcus", zone="America/New_York", mentor=sweep_mentor("Alan")
+        )
+    sweep_at(at(date(2025, 10, 27), 0, "America/New_York", minute=5))
+    [checkin] = CheckIn.objects.filter(mentorship=marcus)
+
+    sunday_night = at(date(2025, 11, 2), 23, "America/New_York", minute=5)
+    assert sunday_night - checkin.opened_at == timedelta(days=7)  # 168 hours, but not a week
+    sweep_at(sunday_night)
+    checkin.refresh_from_db()
+    assert checkin.status == "open"
+    with time_machine.travel(sunday_night + timedelta(minutes=25), tick=False):
+        checkin_submit(checkin_id=checkin.pk, by=marcus.mentee, data={"summary": "Done."})
+
+    # And a week nobody answers is missed once it is over on the mentee's clock.
+    sweep_at(at(date(2025, 11, 3), 0, "America/New_York", minute=5))
+    next_week = CheckIn.objects.get(mentorship=marcus, status="open")
+    assert next_week.week_start == date(2025, 11, 3)
+    sweep_at(at(date(2025, 11, 9), 23, "America/New_York", minute=59))
+    next_week.refresh_from_db()
+    assert next_week.status == "open"
+    sweep_at(at(date(2025, 11, 10), 0, "America/New_York", minute=5))
+    next_week.refresh_from_db()
+    assert next_week.status == "missed"
+
+
+def test_when_clocks_go_forward_a_checkin_is_missed_when_the_mentees_week_is_over(
+    sweep_mentor, sweep_mentorship, sweep_at
+):
+    """Paris starts summer time on Sunday 30 March 2025: that week lasts 167 hours."""
+    with time_machine.travel(at(date(2025, 3, 23), 12), tick=False):
+        amelie = sweep_mentorship(
+            mentee="Amélie", zone="Europe/Paris", mentor=sweep_mentor("Grace")
+        )
+    sweep_at(at(date(2025, 3, 24), 0, "Europe/Paris", minute=5))
+    [checkin] = CheckIn.objects.filter(mentorship=amelie)
+
+    sweep_at(at(date(2025, 3, 31), 0, "Europe/Paris", minute=5))
+
+    checkin.refresh_from_db()
+    assert checkin.status == "missed"
