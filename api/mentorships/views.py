@@ -13,7 +13,7 @@ from api.mentorships.serializers import (
     MentorshipSerializer,
     RequestCreateSerializer,
 )
-from api.permissions import IsMentee, IsMentor
+from api.permissions import IsMentee
 from api.serializers import NoFieldsSerializer
 from mentorship.core.errors import ValidationError
 from mentorship.mentorships import selectors, services
@@ -70,7 +70,7 @@ def _request_state(request: Request, request_id: int) -> Response:
 
 
 class RequestAcceptView(APIView):
-    permission_classes = [IsMentor]
+    """The requested mentor only: to anyone else the request does not exist (404)."""
 
     @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:
@@ -80,7 +80,7 @@ class RequestAcceptView(APIView):
 
 
 class RequestDeclineView(APIView):
-    permission_classes = [IsMentor]
+    """The requested mentor only: to anyone else the request does not exist (404)."""
 
     @extend_schema(request=DecisionSerializer, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:
@@ -93,7 +93,7 @@ class RequestDeclineView(APIView):
 
 
 class RequestCancelView(APIView):
-    permission_classes = [IsMentee]
+    """The mentee who asked only: to anyone else the request does not exist (404)."""
 
     @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:

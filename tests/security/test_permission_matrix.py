@@ -68,7 +68,8 @@ HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "tra
 # Rules: anonymous is 401 except sign-up and login; a role-only endpoint is 403 for the other
 # roles; someone else's object is 404 (it does not exist for you), except that a mentee's ACTIVE
 # mentor reads the mentee's project (200) and may comment, but may not change it (403); staff are
-# not a party to mentees' objects (404) and own the admin endpoints (403 for everyone else).
+# not a party to mentees' objects (404) and own the admin endpoints (403 for everyone else). A
+# request is decided by its mentor and cancelled by its mentee: to anyone else it is a 404.
 # fmt: off
 TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
     #                                            anon mtee othr mtch unrl unap stff
@@ -117,13 +118,13 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
                                       "POST":   (401, 201, 201, 403, 403, 403, 403),
     },
     "/mentorship-requests/{request_id}/accept": {
-                                      "POST":   (401, 403, 403, 404, 200, 404, 403),
+                                      "POST":   (401, 404, 404, 404, 200, 404, 404),
     },
     "/mentorship-requests/{request_id}/decline": {
-                                      "POST":   (401, 403, 403, 404, 200, 404, 403),
+                                      "POST":   (401, 404, 404, 404, 200, 404, 404),
     },
     "/mentorship-requests/{request_id}/cancel": {
-                                      "POST":   (401, 200, 404, 403, 403, 403, 403),
+                                      "POST":   (401, 200, 404, 404, 404, 404, 404),
     },
     "/mentorships":                  {"GET":    (401, 200, 200, 200, 200, 200, 200)},
     "/mentorships/{mentorship_id}/end": {

@@ -334,12 +334,12 @@ def test_another_mentor_cannot_accept(client_for, make_mentor, pending):
 
 
 @pytest.mark.parametrize("caller", ["the mentee", "another mentee", "staff"])
-def test_only_mentors_accept(client_for, mentee, pending, caller):
+def test_only_the_requested_mentor_accepts(client_for, mentee, pending, caller):
     user = {"the mentee": mentee, "another mentee": MenteeFactory(), "staff": StaffFactory()}
 
     response = client_for(user[caller]).post(action_url(pending.pk, "accept"))
 
-    assert_error(response, 403, "permission_denied")
+    assert_error(response, 404, "not_found")
     assert status_of(pending) == Status.PENDING
     assert not Mentorship.objects.exists()
 
@@ -489,12 +489,12 @@ def test_another_mentor_cannot_decline(client_for, make_mentor, pending):
 
 
 @pytest.mark.parametrize("caller", ["the mentee", "staff"])
-def test_only_mentors_decline(client_for, mentee, pending, caller):
+def test_only_the_requested_mentor_declines(client_for, mentee, pending, caller):
     user = {"the mentee": mentee, "staff": StaffFactory()}[caller]
 
     response = client_for(user).post(action_url(pending.pk, "decline"))
 
-    assert_error(response, 403, "permission_denied")
+    assert_error(response, 404, "not_found")
     assert status_of(pending) == Status.PENDING
 
 
@@ -546,12 +546,12 @@ def test_another_mentee_cannot_cancel(client_for, pending):
 
 
 @pytest.mark.parametrize("caller", ["the mentor", "staff"])
-def test_only_mentees_cancel(client_for, mentor, pending, caller):
+def test_only_the_mentee_who_asked_cancels(client_for, mentor, pending, caller):
     user = {"the mentor": mentor, "staff": StaffFactory()}[caller]
 
     response = client_for(user).post(action_url(pending.pk, "cancel"))
 
-    assert_error(response, 403, "permission_denied")
+    assert_error(response, 404, "not_found")
     assert status_of(pending) == Status.PENDING
 
 
