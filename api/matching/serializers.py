@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from api.profiles.serializers import MentorPublicProfileSerializer, SkillLevelSerializer
+from mentorship.matching.explanations import for_mentor
 from mentorship.matching.models import Match, MatchRun
 from mentorship.profiles.models import MenteeProfile
 
@@ -40,6 +41,19 @@ class ComponentsSerializer(serializers.Serializer):
     skill_depth = serializers.FloatField()
 
 
+class ExplanationField(serializers.ListField):
+    """The sentences of a match, worded for whoever reads them (stored as the mentee reads them)."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        sentences = super().to_representation(data)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated and request.user.is_mentor:
+            return for_mentor(sentences)
+        return sentences
+
+
 class MatchSerializer(serializers.ModelSerializer):
     """One match: the other person's public profile, the score, its components and why."""
 
@@ -50,7 +64,7 @@ class MatchSerializer(serializers.ModelSerializer):
         source="mentee.mentee_profile", read_only=True, allow_null=True
     )
     components = ComponentsSerializer(read_only=True)
-    explanation = serializers.ListField(child=serializers.CharField(), read_only=True)
+    explanation = ExplanationField(read_only=True)
 
     class Meta:
         model = Match

@@ -2,8 +2,10 @@
 
 Examples: "Has worked as a data scientist", "Covers 4 of your 5 missing skills: pandas,
 scikit-learn, SQL, Git", "6 hours of overlap in your working day", "Also came from physics".
+They are stored written to the mentee; `for_mentor` words them for the mentor of the match.
 """
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -95,3 +97,33 @@ class Explainer:
             background = int(self.mentees.background[row])
             sentences.append(f"Also came from {taxonomy.background_names[background].lower()}")
         return sentences
+
+
+# The sentences that speak of the mentor in the third person and of the mentee as "you", and how
+# the mentor reads them. The others (working hours, background) read the same from both sides.
+_FOR_MENTOR = (
+    (
+        re.compile(r"Has worked as (?P<role>.+), a role close to (?P<target>.+)$"),
+        r"You have worked as \g<role>, a role close to \g<target>, which they aim at",
+    ),
+    (
+        re.compile(r"Has worked as (?P<role>.+)$"),
+        r"You have worked as \g<role>, the role they aim at",
+    ),
+    (
+        re.compile(r"Covers (?P<covered>\d+) of your (?P<gap>\d+) missing skills"),
+        r"You cover \g<covered> of their \g<gap> missing skills",
+    ),
+)
+
+
+def for_mentor(sentences: Sequence[str]) -> list[str]:
+    """A match's explanation as its mentor reads it ("You cover 4 of their 5 missing skills")."""
+    worded = []
+    for sentence in sentences:
+        for pattern, replacement in _FOR_MENTOR:
+            if pattern.match(sentence):
+                sentence = pattern.sub(replacement, sentence, count=1)
+                break
+        worded.append(sentence)
+    return worded

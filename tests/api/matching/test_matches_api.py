@@ -69,6 +69,11 @@ def test_a_mentor_sees_the_mentees_matched_to_them_without_contact_details(clien
     assert first["mentor"] is None
     assert first["mentee"]["target_role"] == "data-engineer"
     assert "email" not in first["mentee"]
+    # The mentee reads "Has worked as a data engineer"; the mentor reads the same match as theirs.
+    assert first["explanation"][0] == "You have worked as a data engineer, the role they aim at"
+    assert first["explanation"][1].startswith("You cover ")
+    assert " of their " in first["explanation"][1]
+    assert "Also came from physics" in first["explanation"]
 
 
 def test_min_score_filters_and_a_bad_one_is_a_400(client_for, pool):
