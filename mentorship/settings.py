@@ -224,11 +224,13 @@ else:
     # exceed the longest task's hard time limit (CELERY_TASK_TIME_LIMIT), or a slow task still
     # running would be delivered twice; short, so that work on a dead worker does not wait long.
     # Socket timeouts: kombu passes none by default, so a Redis that accepts connections but
-    # never answers would hang every publish (and the health check) instead of failing.
+    # never answers would hang every publish (and the health check) instead of failing. 2 s is
+    # well above any answer of a live Redis on the network and above the 1 s that a worker's
+    # BRPOP waits, and keeps a sign-up that enqueues an email under a few seconds when it hangs.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
-        "socket_timeout": 5,
-        "socket_connect_timeout": 3,
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
