@@ -6,7 +6,7 @@ mentor and staff. Every answer must not be a server error, and must conform to t
 documented status code (`4XX` answers are documented once, with the shared `Error` schema), the
 documented content type and a body that matches the documented schema. The other default checks
 of schemathesis run too (ignored authentication, undocumented methods answer 405, ...), except
-the two disabled in `CONFIG` below.
+the two disabled in `_config` below.
 
 The database holds one of everything (a mentorship, a project with milestones, a check-in, a job
 description, an experiment, a finished matching run), so generated path ids hit real rows part of
@@ -18,16 +18,17 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import hypothesis
 import hypothesis.strategies as st
 import pytest
 import schemathesis
 from django.db import transaction
 from django.http import HttpResponseBase
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.client import ClientHandler
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from knox.models import AuthToken
 
 from mentorship.matching.services import match_run_start
@@ -64,7 +65,7 @@ def _config(*, coverage: bool) -> schemathesis.Config:
     )
 
 
-# Ids of the rows `seeded` made for the running test, by path parameter and body field name.
+# Ids of the rows `_seed` made, by path parameter and body field name (and the mentee's email).
 SEEDED: dict[str, Any] = {}
 
 
@@ -218,7 +219,9 @@ def _seeded_once(django_db_setup, django_db_blocker):
     Each test's own transaction (`db`) is a savepoint inside it, so every test starts from the
     seeded rows and nothing it writes outlives it.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The tests hash passwords with MD5 (see `tests/conftest.py`): so must the seeded users.
+    hashers = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), hashers, transaction.atomic():
         try:
             yield _seed()
         finally:
@@ -250,12 +253,12 @@ def _call_and_validate(case, user) -> None:
 # the suppressed health check.
 @pytest.mark.parametrize("role", ["mentee", "mentor", "staff"])
 @schema.parametrize()
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis.settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_answer_to_a_signed_in_caller_conforms_to_the_schema(case, role, seeded):
     _call_and_validate(case, seeded[role])
 
 
 @anonymous_schema.parametrize()
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis.settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_answer_to_an_anonymous_caller_conforms_to_the_schema(case, seeded):
     _call_and_validate(case, None)
