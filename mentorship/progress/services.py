@@ -55,6 +55,8 @@ FOLLOW_UP_AFTER_END = timedelta(days=30)
 FOLLOW_UP_AFTER_REJECTION = timedelta(days=21)
 MAX_PROJECTS = 10
 MAX_EXPERIMENTS = 500
+# Comments are listed unpaginated and each one emails the other side: both stay bounded.
+MAX_COMMENTS = 500
 MAX_MILESTONES = 30
 # A project is planned for weeks, not decades: dates outside these windows are input mistakes.
 START_WINDOW = (timedelta(days=2 * 365), timedelta(days=365))  # before / after today
@@ -185,7 +187,14 @@ def milestone_delete(*, milestone: Milestone) -> None:
 
 @transaction.atomic
 def comment_add(*, project: Project, author: User, body: str) -> ProjectComment:
-    """A comment by the owner or their active mentor; the other side is emailed."""
+    """A comment by the owner or their active mentor; the other side is emailed.
+
+    Refused (409) once the project holds `MAX_COMMENTS`.
+    """
+    if ProjectComment.objects.filter(project=project).count() >= MAX_COMMENTS:
+        raise ConflictError(
+            f"A project keeps at most {MAX_COMMENTS} comments.", code="limit_reached"
+        )
     comment = ProjectComment.objects.create(project=project, author=author, body=body)
     if author.pk == project.mentee_id:
         recipients = [

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from mentorship.progress.models import Milestone, Project, ProjectComment
-from mentorship.progress.services import MAX_PROJECTS
+from mentorship.progress.services import MAX_COMMENTS, MAX_PROJECTS
 from tests.api.progress.helpers import (
     DATA_ENGINEER_KEYS,
     DATA_SCIENTIST_KEYS,
@@ -684,6 +684,29 @@ def test_both_sides_read_the_comments_oldest_first(
             (mentor.pk, "What is your baseline?"),
             (mentee.pk, "Predicting that nobody churns."),
         ]
+
+
+def test_a_project_keeps_at_most_max_comments(
+    mentee_client,
+    mentee,
+    mentor,
+    mentorship,
+    project,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The comment list is not paginated: its length, and the emails it sends, are bounded."""
+    ProjectComment.objects.bulk_create(
+        ProjectComment(project=project, author=mentee, body=f"Note {number}")
+        for number in range(MAX_COMMENTS)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = mentee_client.post(comments_url(project), {"body": "One too many"})
+
+    assert_error(response, 409, "limit_reached")
+    assert ProjectComment.objects.filter(project=project).count() == MAX_COMMENTS
+    assert mailoutbox == []
 
 
 @pytest.mark.parametrize(
