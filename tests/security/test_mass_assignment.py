@@ -17,7 +17,7 @@ from mentorship.accounts.models import User
 from mentorship.matching.models import Match
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import JobDescription, MentorProfile
-from mentorship.progress.models import CheckIn, Experiment, Milestone, Project
+from mentorship.progress.models import CheckIn, Experiment, Milestone, Project, ProjectComment
 from tests.security.world import (
     API,
     ROLE,
@@ -681,3 +681,83 @@ def test_milestone_due_date_cannot_leave_the_project_window(world, db, client_fo
     assert response.status_code == 400
     assert "due_date" in response.json()["fields"]
     assert Milestone.objects.get(pk=milestone.pk).due_date == milestone.due_date
+
+
+COMMENT_FIELDS: dict[str, Callable[[World], Any]] = {
+    "author": lambda w: w["mentor"].pk,
+    "project": lambda w: w["other_project"].pk,
+    "created_at": lambda w: "2020-01-01T00:00:00Z",
+    "id": lambda w: 1,
+}
+
+
+@pytest.mark.parametrize("field", COMMENT_FIELDS)
+def test_comment_create_privileged_fields(world, db, client_for, field: str) -> None:
+    project = world["project"]
+    before = set(ProjectComment.objects.values_list("pk", flat=True))
+    client = _client(world, "mentee", client_for)
+
+    response = client.post(
+        f"{API}/projects/{project.pk}/comments",
+        {"body": "Mine", field: COMMENT_FIELDS[field](world)},
+        format="json",
+    )
+
+    new = ProjectComment.objects.exclude(pk__in=before)
+
+    def unchanged() -> None:
+        for comment in new:
+            assert comment.author_id == world["mentee"].pk
+            assert comment.project_id == project.pk
+            assert comment.created_at.year != 2020
+        assert not ProjectComment.objects.filter(project=world["other_project"]).exists()
+
+    def nothing_written() -> None:
+        assert not new.exists()
+
+    assert_rejected_or_ignored(
+        response, field, unchanged=unchanged, nothing_written=nothing_written
+    )
+
+
+MILESTONE_CREATE_FIELDS: dict[str, Callable[[World], Any]] = {
+    "status": lambda w: "done",
+    "completed_at": lambda w: "2020-01-01T00:00:00Z",
+    "project": lambda w: w["other_project"].pk,
+    "key": lambda w: "plan",
+    "id": lambda w: 1,
+}
+
+
+@pytest.mark.parametrize("field", MILESTONE_CREATE_FIELDS)
+def test_milestone_create_privileged_fields(world, db, client_for, field: str) -> None:
+    project = world["project"]
+    before = list(Milestone.objects.order_by("pk").values())
+    client = _client(world, "mentee", client_for)
+
+    response = client.post(
+        f"{API}/projects/{project.pk}/milestones",
+        {
+            "title": "Extra review",
+            "due_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            field: MILESTONE_CREATE_FIELDS[field](world),
+        },
+        format="json",
+    )
+
+    new = Milestone.objects.exclude(pk__in=[row["id"] for row in before])
+
+    def unchanged() -> None:
+        for milestone in new:
+            assert milestone.project_id == project.pk
+            assert milestone.status == Milestone.Status.TODO
+            assert milestone.completed_at is None
+        others = Milestone.objects.exclude(project=project).order_by("pk").values()
+        assert list(others) == [row for row in before if row["project_id"] != project.pk]
+
+    def nothing_written() -> None:
+        assert list(Milestone.objects.order_by("pk").values()) == before
+
+    assert_rejected_or_ignored(
+        response, field, unchanged=unchanged, nothing_written=nothing_written
+    )
