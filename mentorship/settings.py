@@ -167,6 +167,7 @@ REST_FRAMEWORK = {
         "login": env.str("THROTTLE_LOGIN_RATE", default="10/minute"),
         "chart": env.str("THROTTLE_CHART_RATE", default="60/minute"),
         "matching_run": env.str("THROTTLE_MATCHING_RUN_RATE", default="12/hour"),
+        "mentor_profile": env.str("THROTTLE_MENTOR_PROFILE_RATE", default="30/hour"),
     },
     # Clients are told apart by REMOTE_ADDR unless trusted proxies in front set X-Forwarded-For.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

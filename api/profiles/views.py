@@ -19,6 +19,7 @@ from api.profiles.serializers import (
     MentorPublicProfileSerializer,
     SkillGapSerializer,
 )
+from api.throttling import ScopedRateThrottle
 from mentorship.profiles import selectors, services
 
 
@@ -88,6 +89,13 @@ class MentorProfileView(_OwnProfileView):
     permission_classes = [IsMentor]
     input_serializer = MentorProfileInputSerializer
     output_serializer = MentorProfileSerializer
+    # Every write re-scores all mentees against this mentor, on the matching workers.
+    throttle_scope = "mentor_profile"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        writes = self.request.method in ("PUT", "PATCH")
+        return [*throttles, ScopedRateThrottle()] if writes else throttles
 
     def get_profile(self, user):
         return selectors.mentor_profile_get(user=user)

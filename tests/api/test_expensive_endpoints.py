@@ -4,7 +4,7 @@ import pytest
 
 from mentorship.progress.services import project_create
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
-from tests.matching.builders import make_mentee
+from tests.matching.builders import make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,20 @@ def test_the_progress_chart_is_throttled(client_for, settings):
     response = client.get(url)
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
+
+
+def test_mentor_profile_writes_are_throttled_but_reads_are_not(client_for, settings):
+    """Each write re-scores every mentee against the mentor (`matches_refresh_mentor`)."""
+    taxonomy_load(data=reference_taxonomy())
+    client = client_for(make_mentor(roles=("data-scientist",), skills={"python": 5}))
+    rates(settings, mentor_profile="2/hour")
+    url = "/api/v1/me/mentor-profile"
+
+    statuses = [client.patch(url, {"capacity": 2 + n}).status_code for n in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert client.put(url, {"roles": ["data-scientist"], "timezone": "UTC"}).status_code == 429
+    assert client.get(url).status_code == 200
 
 
 def test_requests_pass_when_the_throttle_cache_is_down(client_for, mentee, settings):
