@@ -19,30 +19,29 @@ from api.permissions import IsStaff
 from api.serializers import NoFieldsSerializer
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import selectors, services
-from mentorship.matching.cache import cache_page, cached_page, matches_generation
+from mentorship.matching.cache import cache_page, cached_page, page_key
 
 
 class MatchListView(ListAPIView):
     """A mentee's mentors, or a mentor's mentees, best first, with why.
 
-    Pages are cached per user and query string under the current match generation
+    Pages are cached per user and query string under the current generation and the user's stamp
     (`mentorship.matching.cache`), for at most `PAGE_TTL` seconds: the most read endpoint does no
-    query beyond authentication until matches or profiles change.
+    query beyond authentication until that user's matches, or a profile they show, change.
     """
 
     serializer_class = MatchSerializer
     PAGE_TTL = 60
 
     def list(self, request, *args, **kwargs):
-        generation = matches_generation()
         query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"matches:page:{generation}:{request.user.pk}:{query}"
-        if generation is not None:
+        key = page_key(user_id=request.user.pk, query=query)
+        if key is not None:
             cached = cached_page(key)
             if cached is not None:
                 return Response(cached)
         response = super().list(request, *args, **kwargs)
-        if generation is not None and response.status_code == 200:
+        if key is not None and response.status_code == 200:
             cache_page(key, response.data, self.PAGE_TTL)
         return response
 

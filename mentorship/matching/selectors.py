@@ -47,6 +47,13 @@ def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]
     return matches.filter(score__gte=min_score) if min_score is not None else matches
 
 
+def match_counterpart_ids(*, user_id: int, kind: str) -> list[int]:
+    """The people whose match pages show this mentee's (`kind="mentee"`) or mentor's profile."""
+    if kind == "mentee":
+        return list(Match.objects.filter(mentee_id=user_id).values_list("mentor_id", flat=True))
+    return list(Match.objects.filter(mentor_id=user_id).values_list("mentee_id", flat=True))
+
+
 def match_run_list() -> QuerySet[MatchRun]:
     return MatchRun.objects.select_related("started_by")
 

@@ -11,6 +11,7 @@ A profile change re-scores only what it touches: a mentee's change that mentee, 
 the mentees whose top-k lists the mentor is in or now enters.
 """
 
+import functools
 import json
 import logging
 import time
@@ -46,6 +47,9 @@ from mentorship.profiles.models import MenteeProfile
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 5000
+# Replacing the matches of at most this many mentees (a refresh) invalidates the cached pages of
+# the people it touches; a full-run chunk (thousands) invalidates every page at once.
+TARGETED_INVALIDATION_MENTEES = 100
 BACKSLASH = "\\"
 
 
@@ -128,7 +132,7 @@ def _replace_matches(
     full-run chunk and a refresh that touch the same mentee take turns instead of colliding on
     the unique pair. With `keep_suggested`, a suggested pair still matched stays suggested.
     """
-    list(
+    locked = list(
         MenteeProfile.objects.select_for_update(no_key=True)
         .filter(mentees)
         .order_by("user_id")
@@ -140,9 +144,16 @@ def _replace_matches(
         if keep_suggested
         else set()
     )
+    if len(locked) <= TARGETED_INVALIDATION_MENTEES:
+        # A refresh: only these mentees' pages and those of the mentors they leave or enter.
+        touched = {*locked, *(row[1] for row in rows)}
+        for mentee_id, mentor_id in existing.values_list("mentee_id", "mentor_id"):
+            touched.update((mentee_id, mentor_id))
+        transaction.on_commit(functools.partial(matches_changed, user_ids=touched))
+    else:
+        transaction.on_commit(matches_changed)
     existing.delete()
     now = timezone.now()
-    transaction.on_commit(matches_changed)
     if connection.vendor == "postgresql":
         _copy_matches(rows, suggested, now)
         return

@@ -14,10 +14,12 @@ ProfileKind = Literal["mentee", "mentor"]
 
 def profile_changed(*, user_id: int, kind: ProfileKind) -> None:
     from mentorship.matching.cache import matches_changed
+    from mentorship.matching.selectors import match_counterpart_ids
     from mentorship.matching.tasks import refresh_mentee_matches, refresh_mentor_matches
 
     logger.info("profile changed user=%s kind=%s", user_id, kind)
-    matches_changed()  # pages embed public profiles: show the change at once
+    # Match pages embed the other side's public profile: the pages that show this one change now.
+    matches_changed(user_ids=match_counterpart_ids(user_id=user_id, kind=kind))
     task = refresh_mentee_matches if kind == "mentee" else refresh_mentor_matches
     try:
         task.delay(user_id)

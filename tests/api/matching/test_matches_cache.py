@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from mentorship.matching.models import Match
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
 from tests.matching.builders import make_mentee, make_mentor
 
@@ -55,3 +56,41 @@ def test_pages_are_cached_per_user_and_query(client_for, matched):
     assert as_mentee["mentee"] is None
     assert as_mentor["mentor"] is None
     assert filtered["count"] == 0
+
+
+def test_a_mentee_profile_change_refreshes_the_pages_that_show_it_and_no_other(
+    client_for, matched, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    mentee, mentor = matched
+    bystander = make_mentee(role="data-engineer", skills={"sql": 1}, languages=("fr",))
+    bystander_client, mentor_client = client_for(bystander), client_for(mentor)
+    bystander_page = bystander_client.get(URL).json()
+    assert mentor_client.get(URL).json()["results"][0]["mentee"]["goals"] == ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(mentee).patch("/api/v1/me/mentee-profile", {"goals": "Get hired"})
+    assert response.status_code == 200
+
+    # The mentor lists this mentee: their page shows the new goals at once.
+    assert mentor_client.get(URL).json()["results"][0]["mentee"]["goals"] == "Get hired"
+    # Someone who does not see this mentee keeps their cached page (authentication only).
+    with django_assert_max_num_queries(2):
+        assert bystander_client.get(URL).json() == bystander_page
+
+
+def test_a_refresh_shows_the_mentee_their_new_scores_at_once(
+    client_for, matched, django_capture_on_commit_callbacks
+):
+    mentee, _ = matched
+    client = client_for(mentee)
+    before = client.get(URL).json()["results"][0]["components"]
+
+    # Now they know everything the role asks for: their gap, and so its coverage, change.
+    skills = [{"skill": slug, "level": 5} for slug in ("python", "pandas", "scikit-learn", "sql")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.patch("/api/v1/me/mentee-profile", {"skills": skills}, format="json")
+    assert response.status_code == 200
+
+    after = client.get(URL).json()["results"][0]["components"]
+    assert after != before
+    assert after == Match.objects.get(mentee=mentee).components
