@@ -12,6 +12,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak never takes the service down.
 max_requests = 2000
 max_requests_jitter = 200
+# Import the application (and the URLconf, see mentorship/wsgi.py) once in the master: a worker
+# started or recycled is forked warm instead of spending its first request importing, which
+# showed as multi-second p99 spikes under load. A code change needs a restart, not a HUP.
+preload_app = True
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
