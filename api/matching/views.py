@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -34,15 +35,18 @@ class MatchListView(ListAPIView):
     PAGE_TTL = 60
 
     def list(self, request, *args, **kwargs):
+        """The page from the cache as the JSON bytes it was rendered to (no unpickling of nested
+        data, no rendering again), or computed, rendered and cached."""
         query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = page_key(user_id=request.user.pk, query=query)
         if key is not None:
             cached = cached_page(key)
-            if cached is not None:
-                return Response(cached)
+            if isinstance(cached, bytes):
+                return HttpResponse(cached, content_type="application/json")
         response = super().list(request, *args, **kwargs)
         if key is not None and response.status_code == 200:
-            cache_page(key, response.data, self.PAGE_TTL)
+            renderer = request.accepted_renderer
+            cache_page(key, renderer.render(response.data, renderer.media_type), self.PAGE_TTL)
         return response
 
     def get_queryset(self):
