@@ -32,7 +32,9 @@ class MatchListView(ListAPIView):
     """
 
     serializer_class = MatchSerializer
-    PAGE_TTL = 60
+    # Every write a page shows invalidates it (see `mentorship.matching.cache`); the TTL only
+    # bounds what no event covers, such as a person's display name.
+    PAGE_TTL = 300
 
     def list(self, request, *args, **kwargs):
         """The page from the cache as the JSON bytes it was rendered to (no unpickling of nested
