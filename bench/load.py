@@ -92,9 +92,11 @@ def _split_checkins(world: Path, *, warmup_share: float) -> tuple[Path, Path]:
 
 
 def _locust(host: str, world: Path, mode: str, seconds: int, out: Path) -> dict[str, dict]:
+    # Saturation starts everyone at once; people arrive over five seconds.
+    spawn_rate = USERS if mode != "mixed" else USERS // 5
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-         "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{seconds}s",
+         "--headless", "-u", str(USERS), "-r", str(spawn_rate), "-t", f"{seconds}s",
          "--host", host, "--csv", str(out), "--only-summary", "--loglevel", "WARNING"],
         env={**os.environ, "LOAD_WORLD": str(world), "LOAD_MODE": mode},
         check=False,

@@ -5,6 +5,7 @@
 server). Tokens and ids come from the JSON file named by `LOAD_WORLD`.
 """
 
+import itertools
 import json
 import os
 import random
@@ -16,6 +17,15 @@ WORLD = json.loads(open(os.environ["LOAD_WORLD"]).read())  # noqa: SIM115
 MODE = os.environ.get("LOAD_MODE", "mixed")
 _lock = threading.Lock()
 _open_checkins = list(WORLD["checkins"])  # (token, checkin id): each submitted once
+# The n-th user of a run signs in as the n-th person, so a later run with as many users (the
+# measured minute after the warm-up) continues as the same people.
+_next_person = {"mentees": itertools.count(), "mentors": itertools.count()}
+
+
+def _person(kind: str) -> str:
+    with _lock:
+        tokens = WORLD[kind]
+        return tokens[next(_next_person[kind]) % len(tokens)]
 
 
 def _next_checkin():
@@ -30,7 +40,7 @@ class Saturation(HttpUser):
     weight = 0 if MODE == "mixed" else 1
 
     def on_start(self):
-        self.client.headers["Authorization"] = f"Bearer {random.choice(WORLD['mentees'])}"
+        self.client.headers["Authorization"] = f"Bearer {_person('mentees')}"
 
     @task
     def hit(self):
@@ -45,7 +55,7 @@ class Mentee(HttpUser):
     weight = 4 if MODE == "mixed" else 0
 
     def on_start(self):
-        self.client.headers["Authorization"] = f"Bearer {random.choice(WORLD['mentees'])}"
+        self.client.headers["Authorization"] = f"Bearer {_person('mentees')}"
 
     @task(5)
     def matches(self):
@@ -82,7 +92,7 @@ class Mentor(HttpUser):
     weight = 1 if MODE == "mixed" else 0
 
     def on_start(self):
-        self.client.headers["Authorization"] = f"Bearer {random.choice(WORLD['mentors'])}"
+        self.client.headers["Authorization"] = f"Bearer {_person('mentors')}"
 
     @task
     def matches(self):
