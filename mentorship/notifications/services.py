@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.core.queueing import enqueue_on_commit
 from mentorship.notifications.models import Notification
 
@@ -93,6 +94,26 @@ def notifications_queue_bulk(*, drafts: Sequence[Draft]) -> int:
     if not drafts:
         return 0
     keys = [draft.key for draft in drafts]
+    if connection.vendor == "postgresql":  # one statement each way, whatever the count
+        created = insert_skipping_conflicts(
+            Notification,
+            {
+                "key": keys,
+                "recipient": [draft.recipient_id for draft in drafts],
+                "subject": [draft.subject for draft in drafts],
+                "body": [draft.body for draft in drafts],
+            },
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Notification._meta.db_table} "  # noqa: S608
+                "WHERE sent_at IS NULL AND key = ANY(%s)",
+                [keys],
+            )
+            pending = [notification_id for (notification_id,) in cursor.fetchall()]
+        for batch in _batches(pending, DELIVERY_BATCH_SIZE):
+            enqueue_on_commit(deliver_notifications, batch)
+        return created
     before = _count_keys(keys)
     Notification.objects.bulk_create(
         (

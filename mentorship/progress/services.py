@@ -17,13 +17,14 @@ from functools import reduce
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.text import slugify
 
 from mentorship.accounts.models import User
+from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Notification
@@ -412,6 +413,16 @@ def _open_checkins(now: datetime) -> int:
         )
     )
     missing = [pair for pair in wanted if pair not in existing]
+    if connection.vendor == "postgresql":
+        insert_skipping_conflicts(
+            CheckIn,
+            {
+                "mentorship": [mentorship_id for mentorship_id, _ in missing],
+                "week_start": [week for _, week in missing],
+                "opened_at": [now] * len(missing),
+            },
+        )
+        return len(missing)
     CheckIn.objects.bulk_create(
         (
             CheckIn(mentorship_id=mentorship_id, week_start=week, opened_at=now)
