@@ -93,27 +93,37 @@ def notifications_queue_bulk(*, drafts: Sequence[Draft]) -> int:
 
     if not drafts:
         return 0
+    insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_portable
+    created, pending = insert(drafts)
+    for batch in _batches(pending, DELIVERY_BATCH_SIZE):
+        enqueue_on_commit(deliver_notifications, batch)
+    return created
+
+
+def _insert_postgresql(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
+    """(rows inserted, unsent ids of these keys): one statement each, whatever the count."""
     keys = [draft.key for draft in drafts]
-    if connection.vendor == "postgresql":  # one statement each way, whatever the count
-        created = insert_skipping_conflicts(
-            Notification,
-            {
-                "key": keys,
-                "recipient": [draft.recipient_id for draft in drafts],
-                "subject": [draft.subject for draft in drafts],
-                "body": [draft.body for draft in drafts],
-            },
+    created = insert_skipping_conflicts(
+        Notification,
+        {
+            "key": keys,
+            "recipient": [draft.recipient_id for draft in drafts],
+            "subject": [draft.subject for draft in drafts],
+            "body": [draft.body for draft in drafts],
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Notification._meta.db_table} "  # noqa: S608
+            "WHERE sent_at IS NULL AND key = ANY(%s)",
+            [keys],
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id FROM {Notification._meta.db_table} "  # noqa: S608
-                "WHERE sent_at IS NULL AND key = ANY(%s)",
-                [keys],
-            )
-            pending = [notification_id for (notification_id,) in cursor.fetchall()]
-        for batch in _batches(pending, DELIVERY_BATCH_SIZE):
-            enqueue_on_commit(deliver_notifications, batch)
-        return created
+        return created, [notification_id for (notification_id,) in cursor.fetchall()]
+
+
+def _insert_portable(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
+    """The same with `bulk_create` and `IN` lists sized for the database (SQLite)."""
+    keys = [draft.key for draft in drafts]
     before = _count_keys(keys)
     Notification.objects.bulk_create(
         (
@@ -135,9 +145,7 @@ def notifications_queue_bulk(*, drafts: Sequence[Draft]) -> int:
             key__in=batch, sent_at__isnull=True
         ).values_list("pk", flat=True)
     ]
-    for batch in _batches(pending, DELIVERY_BATCH_SIZE):
-        enqueue_on_commit(deliver_notifications, batch)
-    return _count_keys(keys) - before
+    return _count_keys(keys) - before, pending
 
 
 def notifications_deliver_many(*, notification_ids: Sequence[int]) -> int:
