@@ -295,6 +295,8 @@ MATCHING_WEIGHTS = {
 }
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=10)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=2000)
+MATCHING_BATCH_SIZE = env.int("MATCHING_BATCH_SIZE", default=500)
+MATCHING_WRITE_CONNECTIONS = env.int("MATCHING_WRITE_CONNECTIONS", default=2)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

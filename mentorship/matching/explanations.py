@@ -26,76 +26,126 @@ def _with_article(role_name: str) -> str:
 
 
 class Explainer:
-    """Builds explanations for one batch of mentees against one mentor pool."""
+    """Builds the explanations of one batch of mentees against one mentor pool, all pairs at once.
+
+    Every sentence is a template filled from a few small tables (role names, the hours, the
+    backgrounds); only the "Covers ..." sentence depends on the pair, and which of the mentee's
+    missing skills the mentor holds is one vectorised lookup over all the pairs' gap entries.
+    """
 
     def __init__(self, taxonomy: Taxonomy, mentees: MenteeArrays, mentors: MentorArrays):
         self.taxonomy = taxonomy
         self.mentees = mentees
         self.mentors = mentors
-        self._gaps: dict[int, list[tuple[int, int]]] = {}
-        self._levels: dict[int, dict[int, int]] = {}
-
-    def _gap(self, row: int) -> list[tuple[int, int]]:
-        """(skill column, required level) of the mentee's gap, most urgent first."""
-        if row not in self._gaps:
-            weights, levels = self.mentees.gap_weight, self.mentees.gap_level
-            start, stop = weights.indptr[row], weights.indptr[row + 1]
-            order = np.argsort(-weights.data[start:stop], kind="stable")
-            columns = weights.indices[start:stop][order].tolist()
-            required = levels.data[start:stop][order].tolist()
-            self._gaps[row] = list(zip(columns, required, strict=True))
-        return self._gaps[row]
-
-    def _mentor_levels(self, column: int) -> dict[int, int]:
-        """Skill column -> level of one mentor (built once per mentor and batch)."""
-        if column not in self._levels:
-            levels = self.mentors.skill_level
-            start, stop = levels.indptr[column], levels.indptr[column + 1]
-            self._levels[column] = dict(
-                zip(
-                    levels.indices[start:stop].tolist(),
-                    levels.data[start:stop].tolist(),
-                    strict=True,
-                )
-            )
-        return self._levels[column]
-
-    def explain(self, row: int, column: int, components: Sequence[float]) -> list[str]:
-        taxonomy = self.taxonomy
-        sentences = []
-        target = int(self.mentees.target_role[row])
-        if components[ROLE_FIT] >= 0.999:
-            sentences.append(f"Has worked as {_with_article(taxonomy.role_names[target])}")
-        elif components[ROLE_FIT] > 0:
-            roles = self.mentors.roles
-            worked = roles.indices[roles.indptr[column] : roles.indptr[column + 1]]
-            closest = int(worked[np.argmax(taxonomy.role_similarity[target, worked])])
-            sentences.append(
-                f"Has worked as {_with_article(taxonomy.role_names[closest])}, "
-                f"a role close to {taxonomy.role_names[target].lower()}"
-            )
-        gap = self._gap(row)
-        if gap:
-            held = self._mentor_levels(column)
-            covered = [
-                taxonomy.skill_names[skill]
-                for skill, required in gap
-                if held.get(skill, 0) >= required
-            ]
-            sentence = f"Covers {len(covered)} of your {len(gap)} missing skills"
-            if covered:
-                more = ", ..." if len(covered) > SKILLS_NAMED else ""
-                sentence += ": " + ", ".join(covered[:SKILLS_NAMED]) + more
-            sentences.append(sentence)
-        hours = round(float(components[TIMEZONE]) * WORKDAY_HOURS)
-        sentences.append(
+        roles = [name.lower() for name in taxonomy.role_names]
+        self._worked_as = [f"Has worked as {_with_article(name)}" for name in taxonomy.role_names]
+        self._worked_close = [
+            [f"Has worked as {_with_article(near)}, a role close to {target}" for target in roles]
+            for near in taxonomy.role_names
+        ]
+        self._hours = [
             f"{hours} hour{'s' if hours != 1 else ''} of overlap in your working day"
             if hours
             else "No overlap in your working hours"
-        )
-        if components[BACKGROUND] >= 0.999:
-            background = int(self.mentees.background[row])
-            sentences.append(f"Also came from {taxonomy.background_names[background].lower()}")
+            for hours in range(WORKDAY_HOURS + 1)
+        ]
+        self._came_from = [f"Also came from {name.lower()}" for name in taxonomy.background_names]
+        self._dense_levels: np.ndarray | None = None
+
+    def explain(
+        self, rows: np.ndarray, columns: np.ndarray, components: np.ndarray
+    ) -> list[list[str]]:
+        """The sentences of each pair (mentee row ``rows[p]``, mentor column ``columns[p]``)
+        whose components (float64, `COMPONENTS` order, as stored) are ``components[p]``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        columns = np.asarray(columns, dtype=np.int64)
+        components = np.asarray(components, dtype=np.float64).reshape(-1, len(COMPONENTS))
+        pairs = rows.shape[0]
+        if pairs == 0:
+            return []
+        role_sentences = self._role_sentences(rows, columns, components[:, ROLE_FIT])
+        gap_sentences = self._gap_sentences(rows, columns)
+        hours = np.rint(components[:, TIMEZONE] * WORKDAY_HOURS).astype(np.int64)
+        hour_sentences = [self._hours[hour] for hour in hours.clip(0, WORKDAY_HOURS).tolist()]
+        came_from = self._background_sentences(rows, components[:, BACKGROUND])
+        return [
+            [sentence for sentence in four if sentence is not None]
+            for four in zip(role_sentences, gap_sentences, hour_sentences, came_from, strict=True)
+        ]
+
+    def _role_sentences(
+        self, rows: np.ndarray, columns: np.ndarray, role_fit: np.ndarray
+    ) -> list[str | None]:
+        target = self.mentees.target_role[rows].astype(np.int64)
+        sentences: list[str | None] = [None] * rows.shape[0]
+        full = role_fit >= 0.999
+        for pair, role in zip(np.flatnonzero(full).tolist(), target[full].tolist(), strict=True):
+            sentences[pair] = self._worked_as[role]
+        partial = np.flatnonzero(~full & (role_fit > 0))
+        if partial.size:
+            # The closest role the mentor worked in: the first of the most similar ones.
+            worked = self.mentors.roles[columns[partial]].toarray().astype(bool)
+            similarity = self.taxonomy.role_similarity[target[partial]]
+            closest = np.where(worked, similarity, -np.inf).argmax(axis=1)
+            for pair, near, role in zip(
+                partial.tolist(), closest.tolist(), target[partial].tolist(), strict=True
+            ):
+                sentences[pair] = self._worked_close[near][role]
+        return sentences
+
+    def _gap_sentences(self, rows: np.ndarray, columns: np.ndarray) -> list[str | None]:
+        """ "Covers c of your g missing skills: a, b, c, d, ..." (the first four it covers, most
+        urgent first), or None for a mentee without a gap."""
+        weight, level = self.mentees.gap_weight, self.mentees.gap_level
+        sizes = np.diff(weight.indptr)
+        # Each mentee's entries most urgent first (ties in skill order): one sort for the batch.
+        entry_row = np.repeat(np.arange(sizes.shape[0]), sizes)
+        urgency = np.lexsort((weight.indices, -weight.data, entry_row))
+        skill, required = weight.indices[urgency], level.data[urgency]
+        # Every pair's entries, in that order, and whether the mentor holds each at the level.
+        counts = sizes[rows]
+        pair = np.repeat(np.arange(rows.shape[0]), counts)
+        entry = np.arange(pair.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+        entry += weight.indptr[rows][pair]
+        held = self._levels()[columns[pair], skill[entry]]
+        covered = held >= required[entry]
+        covered_pair, covered_skill = pair[covered], skill[entry][covered]
+        covered_counts = np.bincount(covered_pair, minlength=rows.shape[0])
+        # Names of the first SKILLS_NAMED covered skills of each pair.
+        first = np.cumsum(covered_counts) - covered_counts
+        position = np.arange(covered_pair.shape[0]) - first[covered_pair]
+        named = position < SKILLS_NAMED
+        names = self.taxonomy.skill_names
+        named_skills = [names[index] for index in covered_skill[named].tolist()]
+        named_counts = np.minimum(covered_counts, SKILLS_NAMED).tolist()
+        sentences: list[str | None] = []
+        start = 0
+        for size, total, shown in zip(
+            counts.tolist(), covered_counts.tolist(), named_counts, strict=True
+        ):
+            if not size:
+                sentences.append(None)
+                continue
+            sentence = f"Covers {total} of your {size} missing skills"
+            if shown:
+                more = ", ..." if total > SKILLS_NAMED else ""
+                sentence += ": " + ", ".join(named_skills[start : start + shown]) + more
+                start += shown
+            sentences.append(sentence)
+        return sentences
+
+    def _levels(self) -> np.ndarray:
+        """Mentors x skills levels, dense (10,000 mentors x 300 skills is 3 MB of int8)."""
+        if self._dense_levels is None:
+            self._dense_levels = self.mentors.skill_level.toarray()
+        return self._dense_levels
+
+    def _background_sentences(self, rows: np.ndarray, background: np.ndarray) -> list[str | None]:
+        sentences: list[str | None] = [None] * rows.shape[0]
+        same = background >= 0.999
+        origin = self.mentees.background[rows[same]].tolist()
+        for pair, index in zip(np.flatnonzero(same).tolist(), origin, strict=True):
+            sentences[pair] = self._came_from[index]
         return sentences
 
 

@@ -16,7 +16,8 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 
@@ -27,6 +28,8 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.core.bulk import numeric_columns
+from mentorship.core.connection_threads import ConnectionThreads
 from mentorship.core.queueing import enqueue_on_commit
 from mentorship.matching import engine
 from mentorship.matching.assignment import mentor_prefs_from_scores, stable_assignment
@@ -96,37 +99,121 @@ def _score(snapshot: _Snapshot, batch: MenteeBatch) -> engine.ScoreResult:
     )
 
 
-def _match_rows(snapshot: _Snapshot, batch: MenteeBatch, result: engine.ScoreResult) -> list[tuple]:
-    """(mentee, mentor, rank, score, components, explanation) for every returned pair."""
-    explainer = Explainer(snapshot.taxonomy, batch.arrays, snapshot.pool.arrays)
-    mentor_ids = snapshot.pool.arrays.ids.tolist()
-    # Plain Python numbers, converted once per chunk: cheaper than a NumPy scalar per value.
-    columns = result.mentor_index.tolist()
-    scores = result.score.astype(np.float64).round(6).tolist()
-    components = result.components.astype(np.float64).round(4).tolist()
-    rows = []
-    for row, mentee_id in enumerate(batch.ids):
-        for rank, column in enumerate(columns[row], start=1):
-            if column < 0:
-                break
-            values = components[row][rank - 1]
-            rows.append(
-                (
-                    mentee_id,
-                    mentor_ids[column],
-                    rank,
-                    scores[row][rank - 1],
-                    dict(zip(engine.COMPONENTS, values, strict=True)),
-                    explainer.explain(row, column, values),
+@dataclass
+class ScoredMatches:
+    """The matches of a batch of mentees, column by column, by mentee then rank.
+
+    Columns of plain Python values rather than a tuple or dict per match: a batch holds tens of
+    thousands of matches, and the fewer container objects it makes, the less time goes to
+    allocating them and to the garbage collector walking them.
+    """
+
+    mentee_ids: list[int]
+    mentor_ids: list[int]
+    ranks: list[int]
+    scores: list[float]
+    components: list[float]  # len(COMPONENTS) values per match, flat
+    explanations: list[list[str]]
+    computed_at: datetime
+    # Each match in COPY's text format up to its last column, `suggested` (see `format_for_copy`)
+    copy_rows: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.mentee_ids)
+
+    def format_for_copy(self) -> None:
+        """Fill `copy_rows`. JSON carries no raw tab or newline, so doubling backslashes is all
+        the escaping COPY's text format needs."""
+        stamp = self.computed_at.isoformat()
+        width = len(engine.COMPONENTS)
+        values = self.components
+        self.copy_rows = [
+            f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t"
+            f"{_COMPONENTS_JSON % tuple(values[index * width : index * width + width])}\t"
+            f"{json.dumps(explanation).replace(BACKSLASH, BACKSLASH * 2)}\t{stamp}\t"
+            for index, (mentee_id, mentor_id, rank, score, explanation) in enumerate(
+                zip(
+                    self.mentee_ids,
+                    self.mentor_ids,
+                    self.ranks,
+                    self.scores,
+                    self.explanations,
+                    strict=True,
                 )
             )
-    return rows
+        ]
+
+    def copy_text(self, *, suggested: set[tuple[int, int]]) -> str:
+        """The COPY payload (columns `COPY_COLUMNS`); the pairs in `suggested` stay suggested."""
+        if not suggested:
+            return "f\n".join(self.copy_rows) + "f\n" if self.copy_rows else ""
+        return "".join(
+            f"{row}{'t' if pair in suggested else 'f'}\n"
+            for row, pair in zip(
+                self.copy_rows, zip(self.mentee_ids, self.mentor_ids, strict=True), strict=True
+            )
+        )
+
+    def objects(self, *, suggested: set[tuple[int, int]]) -> Iterable[Match]:
+        width = len(engine.COMPONENTS)
+        for index, (mentee_id, mentor_id, rank, score, explanation) in enumerate(
+            zip(
+                self.mentee_ids,
+                self.mentor_ids,
+                self.ranks,
+                self.scores,
+                self.explanations,
+                strict=True,
+            )
+        ):
+            values = self.components[index * width : index * width + width]
+            yield Match(
+                mentee_id=mentee_id,
+                mentor_id=mentor_id,
+                rank=rank,
+                score=score,
+                components=dict(zip(engine.COMPONENTS, values, strict=True)),
+                explanation=explanation,
+                suggested=(mentee_id, mentor_id) in suggested,
+                computed_at=self.computed_at,
+            )
+
+
+COPY_COLUMNS = "mentee_id, mentor_id, rank, score, components, explanation, computed_at, suggested"
+# The components as JSON, keys in `COMPONENTS` order; a float's repr is its JSON form.
+_COMPONENTS_JSON = "{" + ", ".join(f'"{name}": %r' for name in engine.COMPONENTS) + "}"
+
+
+def _scored_matches(snapshot: _Snapshot, batch: MenteeBatch, *, for_copy: bool) -> ScoredMatches:
+    """Score the batch against the pool and explain every returned pair (formatted for COPY
+    when `for_copy`). Touches no database, so it can run in a helper thread while the caller's
+    connection writes the previous batch."""
+    now = timezone.now()
+    if not len(snapshot.pool) or not len(batch.arrays):
+        return ScoredMatches([], [], [], [], [], [], computed_at=now)
+    result = _score(snapshot, batch)
+    row, slot = np.nonzero(result.mentor_index >= 0)  # padding (-1) closes a row
+    columns = result.mentor_index[row, slot]
+    components = result.components[row, slot].astype(np.float64).round(4)
+    explainer = Explainer(snapshot.taxonomy, batch.arrays, snapshot.pool.arrays)
+    scored = ScoredMatches(
+        mentee_ids=batch.arrays.ids[row].tolist(),
+        mentor_ids=snapshot.pool.arrays.ids[columns].tolist(),
+        ranks=(slot + 1).tolist(),
+        scores=result.score[row, slot].astype(np.float64).round(6).tolist(),
+        components=components.reshape(-1).tolist(),
+        explanations=explainer.explain(row, columns, components),
+        computed_at=now,
+    )
+    if for_copy:
+        scored.format_for_copy()
+    return scored
 
 
 def _replace_matches(
-    mentees: Q, matches: Q, rows: list[tuple], *, keep_suggested: bool = False
+    mentees: Q, matches: Q, scored: ScoredMatches, *, keep_suggested: bool = False
 ) -> None:
-    """Replace the `matches` of the `mentees` (a MenteeProfile filter) with `rows`.
+    """Replace the `matches` of the `mentees` (a MenteeProfile filter) with `scored`.
 
     The caller holds a transaction. The mentees' profile rows are locked in id order first, so a
     full-run chunk and a refresh that touch the same mentee take turns instead of colliding on
@@ -146,52 +233,75 @@ def _replace_matches(
     )
     if len(locked) <= TARGETED_INVALIDATION_MENTEES:
         # A refresh: only these mentees' pages and those of the mentors they leave or enter.
-        touched = {*locked, *(row[1] for row in rows)}
+        touched = {*locked, *scored.mentor_ids}
         for mentee_id, mentor_id in existing.values_list("mentee_id", "mentor_id"):
             touched.update((mentee_id, mentor_id))
         transaction.on_commit(functools.partial(matches_changed, user_ids=touched))
     else:
         transaction.on_commit(matches_changed)
     existing.delete()
-    now = timezone.now()
     if connection.vendor == "postgresql":
-        _copy_matches(rows, suggested, now)
+        # COPY: an order of magnitude faster than INSERTs for a million matches.
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg 3
+            with raw.copy(f"COPY {Match._meta.db_table} ({COPY_COLUMNS}) FROM STDIN") as copy:
+                copy.write(scored.copy_text(suggested=suggested))
         return
-    Match.objects.bulk_create(
-        (
-            Match(
-                mentee_id=mentee_id,
-                mentor_id=mentor_id,
-                rank=rank,
-                score=score,
-                components=components,
-                explanation=explanation,
-                suggested=(mentee_id, mentor_id) in suggested,
-                computed_at=now,
-            )
-            for mentee_id, mentor_id, rank, score, components, explanation in rows
-        ),
-        batch_size=WRITE_BATCH,
-    )
+    Match.objects.bulk_create(scored.objects(suggested=suggested), batch_size=WRITE_BATCH)
 
 
-def _copy_matches(rows: list[tuple], suggested: set, now) -> None:
-    """PostgreSQL COPY of the rows as one text payload: an order of magnitude faster than
-    INSERTs for a million matches. JSON carries no raw tab or newline, so doubling backslashes
-    is all the escaping COPY's text format needs."""
-    columns = "mentee_id, mentor_id, rank, score, components, explanation, suggested, computed_at"
-    stamp = now.isoformat()
-    lines = [
-        f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t"
-        f"{json.dumps(components).replace(BACKSLASH, BACKSLASH * 2)}\t"
-        f"{json.dumps(explanation).replace(BACKSLASH, BACKSLASH * 2)}\t"
-        f"{'t' if (mentee_id, mentor_id) in suggested else 'f'}\t{stamp}\n"
-        for mentee_id, mentor_id, rank, score, components, explanation in rows
-    ]
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg 3
-        with raw.copy(f"COPY {Match._meta.db_table} ({columns}) FROM STDIN") as copy:
-            copy.write("".join(lines))
+@dataclass(frozen=True)
+class _MenteeBatchSpec:
+    """Which mentees to score (a MenteeProfile filter) and whose matches the result replaces."""
+
+    profiles: Q
+    matches: Q
+
+    @classmethod
+    def ids(cls, ids: Sequence[int]) -> "_MenteeBatchSpec":
+        return cls(Q(user_id__in=ids), Q(mentee_id__in=ids))
+
+    @classmethod
+    def id_range(cls, first: int, last: int) -> "_MenteeBatchSpec":
+        return cls(
+            Q(user_id__gte=first, user_id__lte=last), Q(mentee_id__gte=first, mentee_id__lte=last)
+        )
+
+
+def _score_and_write(
+    snapshot: _Snapshot, batches: Iterable[_MenteeBatchSpec], *, keep_suggested: bool = False
+) -> int:
+    """Score each batch of mentees and replace their matches, one transaction per batch;
+    returns how many matches were written.
+
+    Three things overlap: the caller's thread loads batch i + 1, a helper thread scores and
+    explains it, and batch i is written. On PostgreSQL, outside a transaction of the caller's,
+    the writes go to `MATCHING_WRITE_CONNECTIONS` connections of their own: the server's side of
+    a write (the COPY, its indexes, the foreign-key checks at commit) is most of a chunk's cost,
+    and one connection is one server process on one core.
+    """
+
+    def write(spec: _MenteeBatchSpec, scored: ScoredMatches) -> int:
+        with transaction.atomic():
+            _replace_matches(spec.profiles, spec.matches, scored, keep_suggested=keep_suggested)
+        return len(scored)
+
+    for_copy = connection.vendor == "postgresql"
+    own_connections = for_copy and not connection.in_atomic_block
+    pending: tuple[_MenteeBatchSpec, Future[ScoredMatches]] | None = None
+    with (
+        ConnectionThreads(settings.MATCHING_WRITE_CONNECTIONS if own_connections else 0) as writers,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-scoring") as helper,
+    ):
+        for spec in batches:
+            batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
+            following = (spec, helper.submit(_scored_matches, snapshot, batch, for_copy=for_copy))
+            if pending is not None:
+                writers.submit(write, pending[0], pending[1].result())
+            pending = following
+        if pending is not None:
+            writers.submit(write, pending[0], pending[1].result())
+    return sum(writers.results)
 
 
 # --- full runs --------------------------------------------------------------------------------
@@ -235,26 +345,34 @@ def match_run_plan(*, run_id: int) -> list[ChunkSpec]:
 def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int:
     """Score one chunk and replace its mentees' matches; returns how many were written.
 
-    Idempotent: a retried or redelivered chunk rewrites the same matches and is counted once.
+    The chunk is written in batches of `MATCHING_BATCH_SIZE` mentees, each batch replacing its
+    mentees' matches in one transaction (see `_score_and_write`). Idempotent: a retried or
+    redelivered chunk rewrites the same matches and is counted once.
     """
     snapshot = _snapshot_for(MatchRun.objects.only("pk", "started_at").get(pk=run_id))
-    mentees = Q(user_id__gte=chunk.first_id, user_id__lte=chunk.last_id)
-    batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=mentees)
-    rows = _match_rows(snapshot, batch, _score(snapshot, batch))
+    ids = list(
+        MenteeProfile.objects.filter(user_id__gte=chunk.first_id, user_id__lte=chunk.last_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    # Batches tile the chunk's id range, so every match in it is replaced, as by one batch.
+    starts = [chunk.first_id, *ids[settings.MATCHING_BATCH_SIZE :: settings.MATCHING_BATCH_SIZE]]
+    ends = [start - 1 for start in starts[1:]] + [chunk.last_id]
+    written = _score_and_write(
+        snapshot,
+        (_MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)),
+    )
     with transaction.atomic():
-        _replace_matches(
-            mentees, Q(mentee_id__gte=chunk.first_id, mentee_id__lte=chunk.last_id), rows
-        )
         _, first_time = MatchRunChunk.objects.get_or_create(
             run_id=run_id,
             index=chunk.index,
-            defaults={"matches_written": len(rows), "worker": worker[:200]},
+            defaults={"matches_written": written, "worker": worker[:200]},
         )
         if first_time:
             MatchRun.objects.filter(pk=run_id).update(
-                chunks_done=F("chunks_done") + 1, matches_written=F("matches_written") + len(rows)
+                chunks_done=F("chunks_done") + 1, matches_written=F("matches_written") + written
             )
-    return len(rows)
+    return written
 
 
 def match_run_finish(*, run_id: int) -> bool:
@@ -328,18 +446,16 @@ def suggestions_assign(*, pool: MentorPool) -> int:
     Mentees in an active mentorship do not propose: they cannot request a mentor, so they must
     not hold a place another mentee could be proposed.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, mentee_id, mentor_id, score, suggested FROM {Match._meta.db_table} "  # noqa: S608
-            "ORDER BY mentee_id, rank"
-        )
-        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 5)
-    if not len(rows):
+    stored = numeric_columns(
+        Match.objects.all(), ["id", "mentee", "mentor", "rank", "score", "suggested"]
+    )
+    if not len(stored["id"]):
         return 0
-    previously = set(rows[rows[:, 4] > 0, 0].astype(np.int64).tolist())
-    match_ids, mentee_ids = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
+    previously = set(stored["id"][stored["suggested"]].tolist())
+    order = np.lexsort((stored["rank"], stored["mentee"]))  # each mentee's list, best first
+    match_ids, mentee_ids = stored["id"][order], stored["mentee"][order]
+    mentor_ids, scores = stored["mentor"][order], stored["score"][order]
     # The pool's ids are sorted: a binary search maps mentor ids to pool columns.
-    mentor_ids = rows[:, 2].astype(np.int64)
     positions = np.searchsorted(pool.arrays.ids, mentor_ids).clip(max=max(len(pool) - 1, 0))
     found = len(pool) > 0 and pool.arrays.ids[positions] == mentor_ids
     mentor_columns = np.where(found, positions, -1)
@@ -348,7 +464,7 @@ def suggestions_assign(*, pool: MentorPool) -> int:
     )
     usable = (mentor_columns >= 0) & ~np.isin(mentee_ids, np.fromiter(taken, dtype=np.int64))
     match_ids, mentee_ids = match_ids[usable], mentee_ids[usable]
-    mentor_columns, scores = mentor_columns[usable], rows[usable, 3]
+    mentor_columns, scores = mentor_columns[usable], scores[usable]
     starts = np.flatnonzero(np.r_[True, mentee_ids[1:] != mentee_ids[:-1]])
     bounds = [*starts.tolist(), len(mentee_ids)]
     mentee_prefs = [mentor_columns[a:b].tolist() for a, b in pairwise(bounds)]
@@ -386,17 +502,14 @@ def matches_refresh_mentees(*, mentee_ids: Sequence[int]) -> int:
     """Re-score these mentees against the whole pool and replace their matches."""
     if not mentee_ids:
         return 0
-    snapshot = _snapshot_for(None)
-    written = 0
-    for chunk in _batches(sorted(set(mentee_ids)), settings.MATCHING_CHUNK_SIZE):
-        batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=chunk))
-        rows = _match_rows(snapshot, batch, _score(snapshot, batch)) if len(snapshot.pool) else []
-        with transaction.atomic():
-            _replace_matches(
-                Q(user_id__in=chunk), Q(mentee_id__in=chunk), rows, keep_suggested=True
-            )
-        written += len(rows)
-    return written
+    return _score_and_write(
+        _snapshot_for(None),
+        (
+            _MenteeBatchSpec.ids(ids)
+            for ids in _batches(sorted(set(mentee_ids)), settings.MATCHING_BATCH_SIZE)
+        ),
+        keep_suggested=True,
+    )
 
 
 def matches_refresh_mentor(*, mentor_id: int) -> int:
