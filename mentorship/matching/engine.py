@@ -390,24 +390,24 @@ def _tiles(rows: np.ndarray, tiles: int, tile: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# The scorer: mentor-side arrays prepared once for a set of mentees, then chunks of rows
+# The mentor side, prepared once per pool; the scorer: a set of mentees, then chunks of rows
 # --------------------------------------------------------------------------------------------
 
 
-class _Scorer:
+class PreparedMentors:
+    """The mentor side of scoring, for any number of calls against one pool and one set of
+    weights: eligible mentors, their role-fit table, time zones, backgrounds, language bitmasks
+    and levels, plus the rows that depend only on a mentee's time zone or language set, kept
+    per distinct value. `score` and `score_chunk` prepare one per call; a caller that scores the
+    same pool batch after batch (a matching run) prepares it once and calls its methods.
+
+    The arrays are treated as read-only: change the pool or the weights, prepare again.
+    """
+
     def __init__(
-        self,
-        mentees: MenteeArrays,
-        mentors: MentorArrays,
-        role_similarity: Any,
-        weights: Mapping[str, float],
-        k: int,
-        exclusions: Any,
-        scope: slice,
+        self, mentors: MentorArrays, role_similarity: Any, weights: Mapping[str, float]
     ) -> None:
-        if k < 1:
-            raise ValueError("k must be >= 1")
-        self.mentees, self.mentors, self.k = mentees, mentors, int(k)
+        self.mentors = mentors
         self.weights = normalise_weights(weights)
         total_weight = 0.0
         for weight in self.weights.tolist():
@@ -425,16 +425,131 @@ class _Scorer:
             raise ValueError("role_similarity values must be in [0, 1]")
         if mentors.roles.shape[1] != roles:
             raise ValueError("mentors.roles must have one column per role of role_similarity")
-        if len(mentees) and mentees.target_role.max() >= roles:
+        self.roles = roles
+        self.skills = int(mentors.skill_level.shape[1])
+
+        self.eligible = np.flatnonzero(mentors.eligible)
+        self.mentor_count = int(self.eligible.shape[0])
+        self.position = np.full(len(mentors), -1, dtype=np.int64)
+        self.position[self.eligible] = np.arange(self.mentor_count)
+        self.tiles = max(1, -(-self.mentor_count // _TILE))
+
+        # role_fit table R x m_e: max over each mentor's roles of the similarity column.
+        worked = mentors.roles[self.eligible]
+        keep = worked.data.astype(bool)
+        table = np.zeros((self.mentor_count, roles), dtype=np.float32)
+        if worked.nnz:
+            counts = np.diff(worked.indptr)
+            columns = similarity.T[worked.indices]
+            columns[~keep] = 0
+            has = counts > 0
+            table[has] = np.maximum.reduceat(columns, worked.indptr[:-1][has], axis=0)
+        self.role_table = np.ascontiguousarray(table.T)
+
+        self.mentor_tz = mentors.utc_offset[self.eligible].astype(np.float64)
+        self.mentor_background = mentors.background[self.eligible]
+        self.mentor_words = _language_words(mentors.languages, self.eligible)
+        self.eligible_levels = mentors.skill_level[self.eligible]  # CSR, m_e x S
+        self._shared_rows: dict[bytes, np.ndarray] = {}
+        self._overlap_rows: dict[float, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.mentors)
+
+    def shared(self, sets: np.ndarray) -> np.ndarray:
+        """(sets, eligible mentors) bool: the language set (a row of bitmask words) shares a
+        language with the mentor. Each distinct set is computed once."""
+        shared = np.empty((sets.shape[0], self.mentor_count), dtype=bool)
+        for index, words in enumerate(sets):
+            key = words.tobytes()
+            row = self._shared_rows.get(key)
+            if row is None:
+                row = np.zeros(self.mentor_count, dtype=bool)
+                for word in range(words.shape[0]):
+                    row |= (words[word] & self.mentor_words[:, word]) != 0
+                self._shared_rows[key] = row
+            shared[index] = row
+        return shared
+
+    def overlap(self, offsets: np.ndarray) -> np.ndarray:
+        """(offsets, eligible mentors) float64: `timezone_overlap` with every eligible mentor.
+        Each distinct offset is computed once."""
+        rows = np.empty((offsets.shape[0], self.mentor_count), dtype=np.float64)
+        for index, offset in enumerate(offsets.tolist()):
+            row = self._overlap_rows.get(offset)
+            if row is None:
+                row = self._overlap_rows[offset] = timezone_overlap(offset, self.mentor_tz)
+            rows[index] = row
+        return rows
+
+    def score(
+        self,
+        mentees: MenteeArrays,
+        k: int = DEFAULT_K,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        exclusions: Any = None,
+        *,
+        workers: int = 1,
+    ) -> ScoreResult:
+        """`score` against this pool (see the module function)."""
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be >= 1")
+        if workers < 1:
+            raise ValueError("workers must be >= 1")
+        n = len(mentees)
+        scorer = _Scorer(mentees, self, k, exclusions, slice(0, n))
+        if n == 0:
+            return ScoreResult.empty(0, int(k))
+        bounds = [(start, min(start + chunk_size, n)) for start in range(0, n, chunk_size)]
+        if workers == 1 or len(bounds) == 1:
+            return ScoreResult.concatenate(scorer.rows(start, stop) for start, stop in bounds)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return ScoreResult.concatenate(pool.map(lambda bound: scorer.rows(*bound), bounds))
+
+    def score_chunk(
+        self,
+        mentees: MenteeArrays,
+        start: int,
+        stop: int,
+        k: int = DEFAULT_K,
+        exclusions: Any = None,
+    ) -> ScoreResult:
+        """`score_chunk` against this pool (see the module function)."""
+        n = len(mentees)
+        if not 0 <= start <= stop <= n:
+            raise ValueError(f"invalid chunk {start}:{stop} of {n} mentees")
+        return _Scorer(mentees, self, k, exclusions, slice(start, stop)).rows(start, stop)
+
+
+class _Scorer:
+    def __init__(
+        self,
+        mentees: MenteeArrays,
+        prepared: PreparedMentors,
+        k: int,
+        exclusions: Any,
+        scope: slice,
+    ) -> None:
+        if k < 1:
+            raise ValueError("k must be >= 1")
+        mentors = prepared.mentors
+        self.mentees, self.mentors, self.prepared, self.k = mentees, mentors, prepared, int(k)
+        if len(mentees) and mentees.target_role.max() >= prepared.roles:
             raise ValueError("mentees.target_role out of range of role_similarity")
         if mentees.languages.shape[1] != mentors.languages.shape[1]:
             raise ValueError("mentees and mentors must use the same language columns")
-        if mentees.gap_weight.shape[1] != mentors.skill_level.shape[1]:
+        if mentees.gap_weight.shape[1] != prepared.skills:
             raise ValueError("mentees and mentors must use the same skill columns")
-        self.skills = int(mentors.skill_level.shape[1])
+        self.weights = prepared.weights
+        self.total_weight = prepared.total_weight
+        self.fused_weights = prepared.fused_weights
+        self.skills = prepared.skills
+        self.eligible, self.position = prepared.eligible, prepared.position
+        self.mentor_count, self.tiles = prepared.mentor_count, prepared.tiles
+        self.role_table = prepared.role_table
+        self.mentor_tz, self.mentor_background = prepared.mentor_tz, prepared.mentor_background
 
         self._prepare_exclusions(exclusions)
-        self._prepare_mentors(similarity)
         self._prepare_features(scope)
         self._prepare_groups(scope)
 
@@ -456,30 +571,6 @@ class _Scorer:
         self.excluded_mentee = pairs[order, 0]
         self.excluded_mentor = pairs[order, 1]
 
-    def _prepare_mentors(self, similarity: np.ndarray) -> None:
-        mentors = self.mentors
-        self.eligible = np.flatnonzero(mentors.eligible)
-        self.mentor_count = int(self.eligible.shape[0])
-        self.position = np.full(len(mentors), -1, dtype=np.int64)
-        self.position[self.eligible] = np.arange(self.mentor_count)
-        self.tiles = max(1, -(-self.mentor_count // _TILE))
-
-        # role_fit table R x m_e: max over each mentor's roles of the similarity column.
-        roles = mentors.roles[self.eligible]
-        keep = roles.data.astype(bool)
-        table = np.zeros((self.mentor_count, similarity.shape[0]), dtype=np.float32)
-        if roles.nnz:
-            counts = np.diff(roles.indptr)
-            columns = similarity.T[roles.indices]
-            columns[~keep] = 0
-            has = counts > 0
-            table[has] = np.maximum.reduceat(columns, roles.indptr[:-1][has], axis=0)
-        self.role_table = np.ascontiguousarray(table.T)
-
-        self.mentor_tz = mentors.utc_offset[self.eligible].astype(np.float64)
-        self.mentor_background = mentors.background[self.eligible]
-        self.mentor_words = _language_words(mentors.languages, self.eligible)
-
     def _prepare_features(self, scope: slice) -> None:
         """Columns of X / rows of D for the mentees in ``scope``, and D itself."""
         mentees, skills = self.mentees, self.skills
@@ -490,7 +581,7 @@ class _Scorer:
         used_skills = np.unique(weight.indices[lo:hi])
         self.skill_column = np.full(skills, -1, dtype=np.int64)
         self.skill_column[used_skills] = np.arange(used_skills.shape[0])
-        held = self.mentors.skill_level[self.eligible][:, used_skills]
+        held = self.prepared.eligible_levels[:, used_skills]
         self.levels = held.toarray().astype(np.int8, copy=False)  # (m_e, used)
 
         # Gap columns: one per (required level, skill) with a positive weight and a mentor holding
@@ -562,7 +653,7 @@ class _Scorer:
         # A set needs the penalty row when some eligible mentor shares none of its languages.
         self.language_lacking = np.zeros(self.language_sets.shape[0], dtype=bool)
         for first in range(0, self.language_sets.shape[0], 256):
-            shared = self._shared(self.language_sets[first : first + 256])
+            shared = self.prepared.shared(self.language_sets[first : first + 256])
             self.language_lacking[first : first + 256] = ~shared.all(axis=1)
 
     # -- one chunk --------------------------------------------------------------------------
@@ -635,7 +726,7 @@ class _Scorer:
         if w_timezone > 0:
             groups, inverse = np.unique(self.offset_group[local], return_inverse=True)
             offsets = self.offsets[groups]
-            dense_rows.append(timezone_overlap(offsets[:, None], self.mentor_tz[None, :]))
+            dense_rows.append(self.prepared.overlap(offsets))
             rows.append(np.arange(count))
             cols.append(inverse.reshape(-1))
             values.append(np.full(count, w_timezone, dtype=np.float32))
@@ -644,7 +735,7 @@ class _Scorer:
         if penalised.size:
             groups, inverse = np.unique(group[penalised], return_inverse=True)
             offset = sum(block.shape[0] for block in dense_rows)
-            shared = self._shared(self.language_sets[groups])
+            shared = self.prepared.shared(self.language_sets[groups])
             dense_rows.append(np.where(shared, 0.0, _EXCLUDED))
             rows.append(penalised)
             cols.append(offset + inverse.reshape(-1))
@@ -654,13 +745,6 @@ class _Scorer:
         dense = np.concatenate(dense_rows).astype(np.float32)
         matrix = self._csr(rows, cols, values, count, dense.shape[0])
         return matrix, _tiles(dense, self.tiles, _TILE)
-
-    def _shared(self, sets: np.ndarray) -> np.ndarray:
-        """(sets, eligible mentors) bool: the language set shares a language with the mentor."""
-        shared = np.zeros((sets.shape[0], self.mentor_count), dtype=bool)
-        for word in range(sets.shape[1]):
-            shared |= (sets[:, word, None] & self.mentor_words[None, :, word]) != 0
-        return shared
 
     @staticmethod
     def _csr(
@@ -825,19 +909,9 @@ def score(
     scores chunks in that many threads (NumPy releases the GIL for most of the work; memory grows
     by one chunk buffer per thread); the result does not depend on it.
     """
-    if chunk_size < 1:
-        raise ValueError("chunk_size must be >= 1")
-    if workers < 1:
-        raise ValueError("workers must be >= 1")
-    n = len(mentees)
-    scorer = _Scorer(mentees, mentors, role_similarity, weights, k, exclusions, slice(0, n))
-    if n == 0:
-        return ScoreResult.empty(0, int(k))
-    bounds = [(start, min(start + chunk_size, n)) for start in range(0, n, chunk_size)]
-    if workers == 1 or len(bounds) == 1:
-        return ScoreResult.concatenate(scorer.rows(start, stop) for start, stop in bounds)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return ScoreResult.concatenate(pool.map(lambda bound: scorer.rows(*bound), bounds))
+    return PreparedMentors(mentors, role_similarity, weights).score(
+        mentees, k, chunk_size, exclusions, workers=workers
+    )
 
 
 def score_chunk(
@@ -855,8 +929,6 @@ def score_chunk(
     Concatenating the results of consecutive chunks gives exactly the result of one `score` call,
     so a run can be split across processes or machines (a Celery group of chunk tasks).
     """
-    n = len(mentees)
-    if not 0 <= start <= stop <= n:
-        raise ValueError(f"invalid chunk {start}:{stop} of {n} mentees")
-    scorer = _Scorer(mentees, mentors, role_similarity, weights, k, exclusions, slice(start, stop))
-    return scorer.rows(start, stop)
+    return PreparedMentors(mentors, role_similarity, weights).score_chunk(
+        mentees, start, stop, k, exclusions
+    )

@@ -70,6 +70,7 @@ class _Snapshot:
     key: tuple | None
     taxonomy: Taxonomy
     pool: MentorPool
+    prepared: engine.PreparedMentors  # the pool's side of scoring, with the weights
 
 
 _run_snapshot: dict[str, _Snapshot] = {}  # per process, the run being worked on
@@ -82,20 +83,19 @@ def _snapshot_for(run: MatchRun | None) -> _Snapshot:
     if key is not None and cached is not None and cached.key == key:
         return cached
     taxonomy = taxonomy_load()
-    snapshot = _Snapshot(key=key, taxonomy=taxonomy, pool=mentor_pool_load(taxonomy))
+    pool = mentor_pool_load(taxonomy)
+    prepared = engine.PreparedMentors(
+        pool.arrays, taxonomy.role_similarity, settings.MATCHING_WEIGHTS
+    )
+    snapshot = _Snapshot(key=key, taxonomy=taxonomy, pool=pool, prepared=prepared)
     if key is not None:
         _run_snapshot["current"] = snapshot
     return snapshot
 
 
 def _score(snapshot: _Snapshot, batch: MenteeBatch) -> engine.ScoreResult:
-    return engine.score(
-        batch.arrays,
-        snapshot.pool.arrays,
-        snapshot.taxonomy.role_similarity,
-        settings.MATCHING_WEIGHTS,
-        k=settings.MATCHING_TOP_K,
-        exclusions=batch.exclusions,
+    return snapshot.prepared.score(
+        batch.arrays, k=settings.MATCHING_TOP_K, exclusions=batch.exclusions
     )
 
 
