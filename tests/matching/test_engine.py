@@ -460,6 +460,39 @@ def test_chunked_equals_unchunked_and_chunks_can_run_anywhere(
     assert _same(whole, ScoreResult.concatenate(parts))
 
 
+def _rows_of(mentees: MenteeArrays, start: int, stop: int) -> MenteeArrays:
+    return MenteeArrays(
+        ids=mentees.ids[start:stop],
+        target_role=mentees.target_role[start:stop],
+        background=mentees.background[start:stop],
+        utc_offset=mentees.utc_offset[start:stop],
+        languages=mentees.languages[start:stop],
+        gap_weight=mentees.gap_weight[start:stop],
+        gap_level=mentees.gap_level[start:stop],
+    )
+
+
+def test_one_prepared_pool_scores_batch_after_batch_as_fresh_calls_do(
+    pool: Any, exclusions: np.ndarray
+) -> None:
+    """A run prepares the mentor side once and scores its batches against it: the rows it
+    memoises per time zone and language set must not carry anything from one batch to the next."""
+    args = (pool.mentees, pool.mentors, pool.role_similarity, DEFAULT_WEIGHTS)
+    whole = score(*args, k=10, exclusions=exclusions)
+    prepared = engine.PreparedMentors(pool.mentors, pool.role_similarity, DEFAULT_WEIGHTS)
+    bounds = [(450, 700), (0, 1), (1, 200), (200, 450)]  # out of order, odd sizes
+    parts = {}
+    for start, stop in bounds:
+        mine = exclusions[(exclusions[:, 0] >= start) & (exclusions[:, 0] < stop)]
+        batch = _rows_of(pool.mentees, start, stop)
+        local = np.column_stack([mine[:, 0] - start, mine[:, 1]])
+        parts[start] = prepared.score(batch, k=10, exclusions=local)
+        assert _same(parts[start], score(batch, *args[1:], k=10, exclusions=local))
+    assert _same(whole, ScoreResult.concatenate(parts[start] for start, _ in sorted(bounds)))
+    again = prepared.score_chunk(pool.mentees, 200, 450, k=10, exclusions=exclusions)
+    assert _same(again, parts[200])
+
+
 def test_the_public_sparse_product_gives_the_same_result(
     pool: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,6 +1,135 @@
-"""Explanations as the mentor of a match reads them."""
+"""Explanations: the sentences built for every pair of a batch, and how the mentor reads them."""
 
-from mentorship.matching.explanations import for_mentor
+import numpy as np
+import scipy.sparse as sp
+
+from mentorship.matching.engine import COMPONENTS, MenteeArrays, MentorArrays
+from mentorship.matching.explanations import Explainer, for_mentor
+from mentorship.matching.features import Taxonomy
+
+ROLES = ["Data Engineer", "Data Analyst", "Machine Learning Engineer"]
+SKILLS = ["Python", "SQL", "Apache Spark", "Kafka", "Airflow", "dbt", "Docker"]
+BACKGROUNDS = ["Physics", "Software engineering"]
+TAXONOMY = Taxonomy(
+    role_ids=[10, 11, 12],
+    role_names=ROLES,
+    skill_ids=list(range(100, 100 + len(SKILLS))),
+    skill_names=SKILLS,
+    background_ids=[20, 21],
+    background_names=BACKGROUNDS,
+    requirements={},
+    role_similarity=np.array([[1.0, 0.3, 0.5], [0.3, 1.0, 0.2], [0.5, 0.2, 1.0]], dtype=np.float32),
+)
+
+
+def _matrix(rows: list[dict[int, float]], width: int, dtype) -> sp.csr_array:
+    dense = np.zeros((len(rows), width))
+    for index, row in enumerate(rows):
+        for column, value in row.items():
+            dense[index, column] = value
+    return sp.csr_array(dense.astype(dtype))
+
+
+def _mentees(gaps: list[dict[str, tuple[float, int]]], backgrounds: list[int]) -> MenteeArrays:
+    """Every mentee aims at data engineering; `gaps`: skill -> (weight, required level)."""
+    weights = [{SKILLS.index(s): w for s, (w, _) in gap.items()} for gap in gaps]
+    levels = [{SKILLS.index(s): lv for s, (_, lv) in gap.items()} for gap in gaps]
+    return MenteeArrays(
+        ids=np.arange(1, len(gaps) + 1),
+        target_role=np.zeros(len(gaps)),
+        background=np.array(backgrounds),
+        utc_offset=np.zeros(len(gaps)),
+        languages=sp.csr_array(np.ones((len(gaps), 1), dtype=bool)),
+        gap_weight=_matrix(weights, len(SKILLS), np.float32),
+        gap_level=_matrix(levels, len(SKILLS), np.int8),
+    )
+
+
+def _mentors(roles: list[list[int]], skills: list[dict[str, int]]) -> MentorArrays:
+    return MentorArrays(
+        ids=np.arange(100, 100 + len(roles)),
+        roles=_matrix([dict.fromkeys(worked, 1) for worked in roles], len(ROLES), bool),
+        background=np.zeros(len(roles)),
+        utc_offset=np.zeros(len(roles)),
+        languages=sp.csr_array(np.ones((len(roles), 1), dtype=bool)),
+        skill_level=_matrix(
+            [{SKILLS.index(s): lv for s, lv in held.items()} for held in skills],
+            len(SKILLS),
+            np.int8,
+        ),
+        eligible=np.ones(len(roles), dtype=bool),
+    )
+
+
+def _components(role_fit: float, timezone: float, background: float) -> list[float]:
+    values = dict.fromkeys(COMPONENTS, 0.5)
+    values.update(role_fit=role_fit, timezone=timezone, background=background)
+    return [values[name] for name in COMPONENTS]
+
+
+def test_each_pair_is_explained_from_its_components_and_the_skills_the_mentor_holds():
+    mentees = _mentees(
+        [
+            {  # most urgent first: Spark, then Kafka and Airflow (a tie: skill order), ...
+                "Python": (0.5, 3),
+                "Apache Spark": (3.0, 3),
+                "Kafka": (2.0, 3),
+                "Airflow": (2.0, 2),
+                "dbt": (1.0, 2),
+                "Docker": (0.8, 2),
+            },
+            {},  # no gap: no sentence about skills
+        ],
+        backgrounds=[0, -1],
+    )
+    mentors = _mentors(
+        roles=[[0], [2, 1]],
+        skills=[
+            {"Apache Spark": 4, "Kafka": 3, "Airflow": 2, "dbt": 5, "Docker": 2, "Python": 2},
+            {"Apache Spark": 2, "Kafka": 1},
+        ],
+    )
+    explainer = Explainer(TAXONOMY, mentees, mentors)
+
+    sentences = explainer.explain(
+        np.array([0, 0, 1]),
+        np.array([0, 1, 1]),
+        np.array(
+            [
+                _components(role_fit=1.0, timezone=1.0, background=1.0),
+                _components(role_fit=0.5, timezone=1 / 9, background=0.0),
+                _components(role_fit=0.5, timezone=0.0, background=0.0),
+            ]
+        ),
+    )
+
+    assert sentences == [
+        [
+            "Has worked as a data engineer",
+            "Covers 5 of your 6 missing skills: Apache Spark, Kafka, Airflow, dbt, ...",
+            "9 hours of overlap in your working day",
+            "Also came from physics",
+        ],
+        [
+            # Of the roles the mentor did, machine learning engineering is the closest.
+            "Has worked as a machine learning engineer, a role close to data engineer",
+            "Covers 0 of your 6 missing skills",
+            "1 hour of overlap in your working day",
+        ],
+        [
+            "Has worked as a machine learning engineer, a role close to data engineer",
+            "No overlap in your working hours",
+        ],
+    ]
+
+
+def test_a_mentor_without_a_close_role_gets_no_role_sentence_and_an_empty_batch_none():
+    explainer = Explainer(TAXONOMY, _mentees([{"SQL": (1.0, 2)}], [-1]), _mentors([[]], [{}]))
+
+    [only] = explainer.explain(np.array([0]), np.array([0]), np.array([_components(0.0, 0.5, 0.0)]))
+
+    assert only == ["Covers 0 of your 1 missing skills", "4 hours of overlap in your working day"]
+    assert explainer.explain(np.array([]), np.array([]), np.zeros((0, len(COMPONENTS)))) == []
 
 
 def test_a_mentor_reads_the_sentences_about_them_in_the_second_person():

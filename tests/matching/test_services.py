@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from mentorship.matching.models import Match, MatchRun
 from mentorship.matching.services import (
@@ -86,6 +87,13 @@ def test_a_run_in_chunks_equals_a_run_in_one_piece(settings):
     run = run_all()
 
     assert run.chunks_total == len(mentees)
+    assert {m.pk: ranked(m) for m in mentees} == whole
+    assert sorted(Match.objects.values_list("mentee", "mentor", "score")) == scores
+
+    settings.MATCHING_CHUNK_SIZE, settings.MATCHING_BATCH_SIZE = 1000, 1  # a batch per mentee
+    run = run_all()
+
+    assert (run.chunks_total, run.matches_written) == (1, len(scores))
     assert {m.pk: ranked(m) for m in mentees} == whole
     assert sorted(Match.objects.values_list("mentee", "mentor", "score")) == scores
 
@@ -184,3 +192,33 @@ def test_a_mentee_in_an_active_mentorship_takes_no_place_in_the_assignment():
     assert not Match.objects.filter(mentee=taken, suggested=True).exists()
     assert Match.objects.get(mentee=looking, mentor=engineer).suggested
     assert run.suggestions == 1
+
+
+def stored_matches() -> list[tuple]:
+    return list(
+        Match.objects.order_by("mentee_id", "rank").values_list(
+            "mentee_id", "mentor_id", "rank", "score", "components", "explanation", "suggested"
+        )
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="connections of their own")
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_on_connections_of_their_own_store_what_one_connection_stores(settings):
+    taxonomy_load(data=reference_taxonomy())
+    roles = ("data-scientist", "data-engineer", "data-analyst")
+    for index in range(9):
+        make_mentee(role=roles[index % 3], skills={"python": 1 + index % 3})
+    for index in range(4):
+        make_mentor(roles=(roles[index % 3],), skills={"python": 4, "sql": 3 + index % 2})
+    settings.MATCHING_BATCH_SIZE = 2  # five batches for the chunk
+    settings.MATCHING_WRITE_CONNECTIONS = 0  # written here, in order
+    inline = run_all()
+    alone = stored_matches()
+
+    settings.MATCHING_WRITE_CONNECTIONS = 2
+    shared = run_all()
+
+    assert stored_matches() == alone
+    assert shared.matches_written == inline.matches_written == len(alone) == 36
+    assert shared.chunks_done == shared.chunks_total == 1

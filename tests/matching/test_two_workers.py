@@ -46,10 +46,14 @@ def test_two_workers_share_a_run_and_store_what_one_worker_stores(database_url, 
             capacity=1 + index % 3,
         )
 
-    with running_workers(1, database_url, tmp_path):
+    # One worker writing on its own connection, batch after batch; then two workers, each
+    # writing every mentee's batch on a connection of its own, two connections each.
+    inline = {"MATCHING_WRITE_CONNECTIONS": "0"}
+    with running_workers(1, database_url, tmp_path, env=inline):
         alone = run_and_wait(staff)
     single = stored()
-    with running_workers(2, database_url, tmp_path) as names:
+    parallel = {"MATCHING_WRITE_CONNECTIONS": "2", "MATCHING_BATCH_SIZE": "1"}
+    with running_workers(2, database_url, tmp_path, env=parallel) as names:
         shared = run_and_wait(staff)
 
     assert alone.chunks_total == shared.chunks_total == 12  # 24 mentees, chunks of 2
