@@ -49,7 +49,7 @@ How it is computed
    its languages) its language set. ``D`` (features x mentors, dense) holds
    ``w_gc * [level >= L] + w_sd * min(level, 5) / 5`` for a (L, s) column, the role-fit row of a
    role, the background indicator, the overlap with one time-zone offset, and -2 where a language
-   set shares nothing with the mentor. Only the (L, s) pairs the scored mentees need get a row.
+   set shares nothing with the mentor. Only the (L, s) pairs the scored mentees need are filled.
    Excluded pairs are set to -2 too, so that every filtered pair is negative.
 2. Candidates: group g of a row is column g of every tile; the k-th largest group maximum (one
    elementwise max over the tiles) is a lower bound of the row's k-th largest value, so only the
@@ -64,11 +64,19 @@ How it is computed
 Exact ties in the fused values (e.g. only role_fit weighted, or many identical mentor profiles)
 make the candidate sets larger and the run slower, never the result different.
 
+The mentor side (eligible mentors, the role-fit table, dense levels, ``D``, and the time-zone and
+language rows per distinct value) is a `PreparedMentors`: `score` prepares one per call, and a
+caller that scores one pool batch after batch (a matching run's chunks) prepares it once. ``D``
+has a row slot for every (L, s) pair; a pair's row is filled the first time a mentee needs it,
+and untouched slots cost no memory (zero pages). Where a row sits in ``D`` changes no sum: each
+row of ``X`` keeps its entries in the same order.
+
 Memory is bounded by one chunk (chunk x mentors float32, plus a boolean mask) and ``D`` ((L, s)
 pairs used + roles + backgrounds) x mentors float32. A mentee's result depends on that mentee
 alone, so chunks can run anywhere (Celery) and concatenated chunk results equal one full call.
 """
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -381,14 +389,6 @@ def _smallest_per_row(row: np.ndarray, key: np.ndarray, count: int, k: int) -> n
     return chosen[chosen >= 0]
 
 
-def _tiles(rows: np.ndarray, tiles: int, tile: int) -> np.ndarray:
-    """(F, m) float32 rows -> (tiles, F, tile) C-contiguous, the padding columns 0."""
-    height, width = rows.shape
-    padded = np.zeros((height, tiles * tile), dtype=np.float32)
-    padded[:, :width] = rows
-    return np.ascontiguousarray(padded.reshape(height, tiles, tile).transpose(1, 0, 2))
-
-
 # --------------------------------------------------------------------------------------------
 # The mentor side, prepared once per pool; the scorer: a set of mentees, then chunks of rows
 # --------------------------------------------------------------------------------------------
@@ -449,9 +449,69 @@ class PreparedMentors:
         self.mentor_tz = mentors.utc_offset[self.eligible].astype(np.float64)
         self.mentor_background = mentors.background[self.eligible]
         self.mentor_words = _language_words(mentors.languages, self.eligible)
-        self.eligible_levels = mentors.skill_level[self.eligible]  # CSR, m_e x S
+        # Levels of the eligible mentors, dense (10,000 mentors x 300 skills: 3 MB of int8).
+        self.levels = mentors.skill_level[self.eligible].toarray().astype(np.int8, copy=False)
+        self._prepare_dense()
+        self._lock = threading.Lock()  # D's gap rows and the memoised rows are filled lazily
         self._shared_rows: dict[bytes, np.ndarray] = {}
         self._overlap_rows: dict[float, np.ndarray] = {}
+        self._language_rows: dict[bytes, np.ndarray] = {}
+
+    def _prepare_dense(self) -> None:
+        """D (tiles x features x _TILE, float32): one row per (required level, skill) for the
+        gap, filled the first time a mentee needs it; then one per role, one per background an
+        eligible mentor came from, and the empty-gap constant. Untouched rows cost no memory."""
+        skills, roles = self.skills, self.roles
+        held_anywhere = (
+            (self.levels > 0).any(axis=0) if self.mentor_count else np.zeros(skills, bool)
+        )
+        # Gap column of the key L * S + s: row (L - 1) * S + s, or -1 when no eligible mentor
+        # holds the skill (the row would be all zeros) or for level 0.
+        keys = np.arange((MAX_LEVEL + 1) * skills)
+        level, skill = np.divmod(keys, skills)
+        self.gap_column = np.where((level >= 1) & held_anywhere[skill], keys - skills, -1)
+        self.role_offset = MAX_LEVEL * skills
+        self.background_offset = self.role_offset + roles
+        self.backgrounds = np.unique(self.mentor_background[self.mentor_background >= 0])
+        self.const_column = self.background_offset + int(self.backgrounds.shape[0])
+        self.dense = np.zeros((self.tiles, self.const_column + 1, _TILE), dtype=np.float32)
+        self._gap_built = np.zeros(MAX_LEVEL * skills, dtype=bool)
+        for tile in range(self.tiles):
+            start = tile * _TILE
+            stop = min(start + _TILE, self.mentor_count)
+            if stop <= start:
+                break
+            block = self.dense[tile]
+            block[self.role_offset : self.background_offset, : stop - start] = self.role_table[
+                :, start:stop
+            ]
+            for offset, value in enumerate(self.backgrounds.tolist()):
+                block[self.background_offset + offset, : stop - start] = (
+                    self.mentor_background[start:stop] == value
+                )
+            block[self.const_column, : stop - start] = 1.0
+
+    def gap_rows(self, columns: np.ndarray) -> None:
+        """Fill the D rows of these gap columns (distinct, >= 0) that are not filled yet:
+        ``w_coverage * [level >= L] + w_depth * min(level, 5) / 5`` for each eligible mentor."""
+        with self._lock:
+            columns = columns[~self._gap_built[columns]]
+            if not columns.size:
+                return
+            level, skill = np.divmod(columns, self.skills)
+            required = (level + 1).astype(np.float32)[:, None]
+            w_coverage = float(self.fused_weights[1])
+            w_depth = float(self.fused_weights[4])
+            for tile in range(self.tiles):
+                start = tile * _TILE
+                stop = min(start + _TILE, self.mentor_count)
+                if stop <= start:
+                    break
+                held = self.levels[start:stop][:, skill].T.astype(np.float32)
+                self.dense[tile, columns, : stop - start] = w_coverage * (held >= required) + (
+                    w_depth / MAX_LEVEL
+                ) * np.minimum(held, MAX_LEVEL)
+            self._gap_built[columns] = True
 
     def __len__(self) -> int:
         return len(self.mentors)
@@ -471,16 +531,43 @@ class PreparedMentors:
             shared[index] = row
         return shared
 
-    def overlap(self, offsets: np.ndarray) -> np.ndarray:
-        """(offsets, eligible mentors) float64: `timezone_overlap` with every eligible mentor.
-        Each distinct offset is computed once."""
-        rows = np.empty((offsets.shape[0], self.mentor_count), dtype=np.float64)
-        for index, offset in enumerate(offsets.tolist()):
+    def overlap_tiles(self, offsets: np.ndarray) -> np.ndarray:
+        """D rows (tiles x offsets x _TILE, float32): `timezone_overlap` of each offset with every
+        eligible mentor. Each distinct offset is computed once."""
+        rows = []
+        for offset in offsets.tolist():
             row = self._overlap_rows.get(offset)
             if row is None:
-                row = self._overlap_rows[offset] = timezone_overlap(offset, self.mentor_tz)
-            rows[index] = row
-        return rows
+                row = self._tile_row(timezone_overlap(offset, self.mentor_tz))
+                with self._lock:
+                    self._overlap_rows[offset] = row
+            rows.append(row)
+        return self._stack(rows)
+
+    def language_tiles(self, sets: np.ndarray) -> np.ndarray:
+        """D rows (tiles x sets x _TILE, float32): 0 where the language set shares a language
+        with the mentor, the excluded value where it shares none. Each set is computed once."""
+        rows = []
+        for words in sets:
+            key = words.tobytes()
+            row = self._language_rows.get(key)
+            if row is None:
+                row = self._tile_row(np.where(self.shared(words[None, :])[0], 0.0, _EXCLUDED))
+                with self._lock:
+                    self._language_rows[key] = row
+            rows.append(row)
+        return self._stack(rows)
+
+    def _tile_row(self, values: np.ndarray) -> np.ndarray:
+        """One value per eligible mentor as a (tiles, _TILE) float32 row, zero padded."""
+        row = np.zeros(self.tiles * _TILE, dtype=np.float32)
+        row[: self.mentor_count] = values
+        return row.reshape(self.tiles, _TILE)
+
+    def _stack(self, rows: list[np.ndarray]) -> np.ndarray:
+        if not rows:
+            return np.zeros((self.tiles, 0, _TILE), dtype=np.float32)
+        return np.stack(rows, axis=1)
 
     def score(
         self,
@@ -548,6 +635,10 @@ class _Scorer:
         self.mentor_count, self.tiles = prepared.mentor_count, prepared.tiles
         self.role_table = prepared.role_table
         self.mentor_tz, self.mentor_background = prepared.mentor_tz, prepared.mentor_background
+        self.levels, self.skill_column = prepared.levels, np.arange(prepared.skills)
+        self.gap_column, self.dense = prepared.gap_column, prepared.dense
+        self.role_offset, self.background_offset = prepared.role_offset, prepared.background_offset
+        self.backgrounds, self.const_column = prepared.backgrounds, prepared.const_column
 
         self._prepare_exclusions(exclusions)
         self._prepare_features(scope)
@@ -572,68 +663,16 @@ class _Scorer:
         self.excluded_mentor = pairs[order, 1]
 
     def _prepare_features(self, scope: slice) -> None:
-        """Columns of X / rows of D for the mentees in ``scope``, and D itself."""
-        mentees, skills = self.mentees, self.skills
-        weight, level = mentees.gap_weight, mentees.gap_level
+        """Fill the rows of D the gap entries of the mentees in ``scope`` need."""
+        weight, level = self.mentees.gap_weight, self.mentees.gap_level
         lo, hi = weight.indptr[scope.start], weight.indptr[scope.stop]
-
-        # Mentor levels (m_e x used skills, int8) for the exact pass.
-        used_skills = np.unique(weight.indices[lo:hi])
-        self.skill_column = np.full(skills, -1, dtype=np.int64)
-        self.skill_column[used_skills] = np.arange(used_skills.shape[0])
-        held = self.prepared.eligible_levels[:, used_skills]
-        self.levels = held.toarray().astype(np.int8, copy=False)  # (m_e, used)
-
-        # Gap columns: one per (required level, skill) with a positive weight and a mentor holding
-        # the skill (the D row would be 0 otherwise).
         positive = weight.data[lo:hi] > 0
         keys = (
-            level.data[lo:hi][positive].astype(np.int64) * skills + weight.indices[lo:hi][positive]
+            level.data[lo:hi][positive].astype(np.int64) * self.skills
+            + weight.indices[lo:hi][positive]
         )
-        keys = np.unique(keys)
-        pair_level, pair_skill = np.divmod(keys, skills)
-        column = self.skill_column[pair_skill]
-        keys = keys[(self.levels[:, column] > 0).any(axis=0)] if keys.size else keys
-        pair_level, pair_skill = np.divmod(keys, skills)
-        self.gap_column = np.full((MAX_LEVEL + 1) * skills, -1, dtype=np.int64)
-        self.gap_column[keys] = np.arange(keys.shape[0])
-        gaps = int(keys.shape[0])
-
-        # Background columns: the backgrounds of the mentees in scope held by an eligible mentor.
-        backgrounds = mentees.background[scope]
-        backgrounds = np.intersect1d(backgrounds[backgrounds >= 0], self.mentor_background)
-        self.backgrounds = backgrounds  # sorted
-
-        roles = self.role_table.shape[0]
-        self.role_offset = gaps
-        background_offset = self.background_offset = gaps + roles
-        self.const_column = background_offset + int(backgrounds.shape[0])
-        features = self.const_column + 1
-
-        w_coverage = float(self.fused_weights[1])
-        w_depth = float(self.fused_weights[4])
-        # D rows hold raw components except the gap rows, which fuse the two gap weights (X then
-        # holds g / sum(g), the total weight is folded into the gap entries of X as well).
-        self.dense = np.zeros((self.tiles, features, _TILE), dtype=np.float32)
-        pair_column = self.skill_column[pair_skill]
-        pair_level32 = pair_level.astype(np.float32)[:, None]
-        for tile in range(self.tiles):
-            start = tile * _TILE
-            stop = min(start + _TILE, self.mentor_count)
-            if stop <= start:
-                break
-            width = stop - start
-            block = self.dense[tile]
-            held_levels = self.levels[start:stop][:, pair_column].T.astype(np.float32)
-            block[:gaps, :width] = w_coverage * (held_levels >= pair_level32) + (
-                w_depth / MAX_LEVEL
-            ) * np.minimum(held_levels, MAX_LEVEL)
-            block[gaps : gaps + roles, :width] = self.role_table[:, start:stop]
-            for offset, value in enumerate(backgrounds.tolist()):
-                block[background_offset + offset, :width] = (
-                    self.mentor_background[start:stop] == value
-                )
-            block[self.const_column, :width] = 1.0
+        columns = self.gap_column[np.unique(keys)]
+        self.prepared.gap_rows(columns[columns >= 0])
 
     def _prepare_groups(self, scope: slice) -> None:
         """Distinct time zones and language sets of the mentees in scope, and who needs a filter."""
@@ -726,7 +765,7 @@ class _Scorer:
         if w_timezone > 0:
             groups, inverse = np.unique(self.offset_group[local], return_inverse=True)
             offsets = self.offsets[groups]
-            dense_rows.append(self.prepared.overlap(offsets))
+            dense_rows.append(self.prepared.overlap_tiles(offsets))
             rows.append(np.arange(count))
             cols.append(inverse.reshape(-1))
             values.append(np.full(count, w_timezone, dtype=np.float32))
@@ -734,17 +773,15 @@ class _Scorer:
         penalised = np.flatnonzero(self.language_lacking[group])
         if penalised.size:
             groups, inverse = np.unique(group[penalised], return_inverse=True)
-            offset = sum(block.shape[0] for block in dense_rows)
-            shared = self.prepared.shared(self.language_sets[groups])
-            dense_rows.append(np.where(shared, 0.0, _EXCLUDED))
+            offset = sum(block.shape[1] for block in dense_rows)
+            dense_rows.append(self.prepared.language_tiles(self.language_sets[groups]))
             rows.append(penalised)
             cols.append(offset + inverse.reshape(-1))
             values.append(np.ones(penalised.shape[0], dtype=np.float32))
         if not dense_rows:
             return self._csr([], [], [], count, 0), np.zeros((self.tiles, 0, _TILE), np.float32)
-        dense = np.concatenate(dense_rows).astype(np.float32)
-        matrix = self._csr(rows, cols, values, count, dense.shape[0])
-        return matrix, _tiles(dense, self.tiles, _TILE)
+        dense = np.concatenate(dense_rows, axis=1)
+        return self._csr(rows, cols, values, count, dense.shape[1]), dense
 
     @staticmethod
     def _csr(
