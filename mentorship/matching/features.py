@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from mentorship.matching.engine import MenteeArrays, MentorArrays
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
-from mentorship.profiles.gap import gap_items
+from mentorship.profiles.gap import gap_priorities
 from mentorship.profiles.models import (
     JobDescription,
     MenteeProfile,
@@ -242,17 +242,17 @@ def mentee_batch_load(
 
     gap_rows, gap_columns, gap_weights, gap_levels = [], [], [], []
     for row, (user_id, role_id, *_rest) in enumerate(rows):
-        for item in gap_items(
+        for skill_id, required, priority in gap_priorities(
             requirements=taxonomy.requirements.get(role_id, []),
             levels=levels.get(user_id, {}),
             mentions=mentions.get(user_id, {}),
             job_count=job_counts.get(user_id, 0),
         ):
-            if item.priority > 0:
+            if priority > 0:
                 gap_rows.append(row)
-                gap_columns.append(taxonomy.skill_index[item.skill_id])
-                gap_weights.append(item.priority)
-                gap_levels.append(item.required_level)
+                gap_columns.append(taxonomy.skill_index[skill_id])
+                gap_weights.append(priority)
+                gap_levels.append(required)
     n, skills = len(ids), len(taxonomy.skill_ids)
     arrays = MenteeArrays(
         ids=np.asarray(ids, dtype=np.int64),

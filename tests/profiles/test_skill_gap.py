@@ -3,6 +3,7 @@
 import pytest
 
 from mentorship.core.errors import NotFoundError
+from mentorship.profiles.gap import gap_items, gap_priorities
 from mentorship.profiles.selectors import skill_gap
 from mentorship.profiles.services import job_description_create, mentee_profile_save
 from mentorship.taxonomy.models import Role, RoleRequirement, Skill
@@ -88,3 +89,20 @@ def test_job_descriptions_raise_the_priority_of_what_they_ask_for(small_role):
 def test_a_mentee_without_a_profile_has_no_gap(db):
     with pytest.raises(NotFoundError):
         skill_gap(user=MenteeFactory())
+
+
+def test_the_matching_features_read_the_same_gap_as_the_api():
+    """`gap_priorities` (what the matching features load) is `gap_items` without the objects."""
+    cases = [
+        {"requirements": [(1, 3, 3), (2, 3, 3), (3, 1, 2)], "levels": {1: 3, 2: 1},
+         "mentions": {}, "job_count": 0},
+        {"requirements": [(1, 3, 3), (2, 5, 4), (3, 1, 2)], "levels": {2: 2, 9: 1},
+         "mentions": {2: 2, 9: 1, 7: 3, 8: 0}, "job_count": 3},
+        {"requirements": [], "levels": {}, "mentions": {4: 1}, "job_count": 7},
+    ]  # fmt: skip
+    for case in cases:
+        expected = [
+            (item.skill_id, item.required_level, item.priority) for item in gap_items(**case)
+        ]
+        assert sorted(gap_priorities(**case)) == sorted(expected)
+        assert expected, "every case has a gap"
