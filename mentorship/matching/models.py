@@ -64,8 +64,8 @@ class MatchRunChunk(models.Model):
 class Match(models.Model):
     """A mentor in a mentee's top-k, with the score, its components and why, in words."""
 
-    # The composite indexes below lead with these columns, so the FKs need none of their own:
-    # fewer indexes to maintain when a run writes a million rows.
+    # The unique pair and the mentor's index below lead with these columns, so the FKs need none
+    # of their own: fewer indexes to maintain when a run writes a million rows.
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -95,9 +95,11 @@ class Match(models.Model):
                 condition=models.Q(score__gte=0, score__lte=1), name="match_score_range"
             ),
         ]
+        # A mentor's page reads their matches by score. A mentee's list is found through the
+        # unique pair's index (it leads with the mentee) and has at most k rows to sort, so a
+        # (mentee, score) index would only be one more to maintain when a run writes a million.
         indexes = [
             models.Index(fields=["mentor", "-score"], name="match_mentor_score_idx"),
-            models.Index(fields=["mentee", "-score"], name="match_mentee_score_idx"),
         ]
 
     def __str__(self) -> str:
