@@ -269,7 +269,7 @@ class _MenteeBatchSpec:
 
 
 def _score_and_write(
-    snapshot: _Snapshot, batches: Iterable[_MenteeBatchSpec], *, keep_suggested: bool = False
+    snapshot: _Snapshot, batches: Sequence[_MenteeBatchSpec], *, keep_suggested: bool = False
 ) -> int:
     """Score each batch of mentees and replace their matches, one transaction per batch;
     returns how many matches were written.
@@ -287,10 +287,15 @@ def _score_and_write(
         return len(scored)
 
     for_copy = connection.vendor == "postgresql"
-    own_connections = for_copy and not connection.in_atomic_block
+    # A single batch (a refresh of one mentee) has nothing to overlap: written right here.
+    own_connections = (
+        min(settings.MATCHING_WRITE_CONNECTIONS, len(batches) - 1)
+        if for_copy and not connection.in_atomic_block
+        else 0
+    )
     pending: tuple[_MenteeBatchSpec, Future[ScoredMatches]] | None = None
     with (
-        ConnectionThreads(settings.MATCHING_WRITE_CONNECTIONS if own_connections else 0) as writers,
+        ConnectionThreads(own_connections) as writers,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-scoring") as helper,
     ):
         for spec in batches:
@@ -360,7 +365,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
     ends = [start - 1 for start in starts[1:]] + [chunk.last_id]
     written = _score_and_write(
         snapshot,
-        (_MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)),
+        [_MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)],
     )
     with transaction.atomic():
         _, first_time = MatchRunChunk.objects.get_or_create(
@@ -504,10 +509,10 @@ def matches_refresh_mentees(*, mentee_ids: Sequence[int]) -> int:
         return 0
     return _score_and_write(
         _snapshot_for(None),
-        (
+        [
             _MenteeBatchSpec.ids(ids)
             for ids in _batches(sorted(set(mentee_ids)), settings.MATCHING_BATCH_SIZE)
-        ),
+        ],
         keep_suggested=True,
     )
 

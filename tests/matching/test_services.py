@@ -155,6 +155,21 @@ def test_a_mentee_refresh_rescored_only_that_mentee():
     assert Match.objects.get(mentee=changed).score != pytest.approx(0.123)
 
 
+def test_a_refresh_keeps_the_suggested_mentor_suggested_while_still_matched():
+    mentee = make_mentee(role="data-engineer", skills={"python": 2})
+    make_mentor(roles=("data-engineer",), skills=SPARK_KAFKA)
+    make_mentor(roles=("data-analyst",), skills={"sql": 5})
+    run_all()
+    suggested = Match.objects.get(mentee=mentee, suggested=True).mentor_id
+
+    written = matches_refresh_mentees(mentee_ids=[mentee.pk])
+
+    assert written == Match.objects.filter(mentee=mentee).count() == 2
+    assert list(
+        Match.objects.filter(mentee=mentee, suggested=True).values_list("mentor", flat=True)
+    ) == [suggested]
+
+
 def test_a_new_mentor_enters_the_lists_where_they_now_rank(settings):
     settings.MATCHING_TOP_K = 1
     engineer_mentee = make_mentee(role="data-engineer", skills={"python": 2})
