@@ -226,6 +226,8 @@ def _fingerprint() -> str:
 def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "full")
     mentees, mentors = SCALES[scale]
+    if scale == "small":  # several chunks, so that the two-worker run shares them
+        os.environ.setdefault("MATCHING_CHUNK_SIZE", "1000")
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("bench pipeline: set REDIS_URL (the workers need a broker)")
     admin_url, bench_url = _database_urls()
