@@ -31,7 +31,6 @@ class ConnectionThreads:
     are skipped. `results` holds what the calls returned, in the order they finished."""
 
     def __init__(self, count: int) -> None:
-        self.count = count
         self.results: list[Any] = []
         self._failure: BaseException | None = None
         # Up to one waiting call per thread: the caller is held back, not its batches queued up.

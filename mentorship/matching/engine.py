@@ -513,9 +513,6 @@ class PreparedMentors:
                 ) * np.minimum(held, MAX_LEVEL)
             self._gap_built[columns] = True
 
-    def __len__(self) -> int:
-        return len(self.mentors)
-
     def shared(self, sets: np.ndarray) -> np.ndarray:
         """(sets, eligible mentors) bool: the language set (a row of bitmask words) shares a
         language with the mentor. Each distinct set is computed once."""
@@ -627,6 +624,7 @@ class _Scorer:
             raise ValueError("mentees and mentors must use the same language columns")
         if mentees.gap_weight.shape[1] != prepared.skills:
             raise ValueError("mentees and mentors must use the same skill columns")
+        # The prepared mentor side, under the names the methods below read (no copies).
         self.weights = prepared.weights
         self.total_weight = prepared.total_weight
         self.fused_weights = prepared.fused_weights
@@ -635,7 +633,7 @@ class _Scorer:
         self.mentor_count, self.tiles = prepared.mentor_count, prepared.tiles
         self.role_table = prepared.role_table
         self.mentor_tz, self.mentor_background = prepared.mentor_tz, prepared.mentor_background
-        self.levels, self.skill_column = prepared.levels, np.arange(prepared.skills)
+        self.levels = prepared.levels  # eligible mentors x every skill
         self.gap_column, self.dense = prepared.gap_column, prepared.dense
         self.role_offset, self.background_offset = prepared.role_offset, prepared.background_offset
         self.backgrounds, self.const_column = prepared.backgrounds, prepared.const_column
@@ -901,7 +899,7 @@ class _Scorer:
             entry = _ragged_ranges(weight.indptr[mentee], counts)
             pair = np.repeat(np.arange(pairs), counts)
             g = weight.data[entry].astype(np.float64)
-            held = self.levels[position[pair], self.skill_column[weight.indices[entry]]]
+            held = self.levels[position[pair], weight.indices[entry]]
             total = np.bincount(pair, weights=g, minlength=pairs)
             has_gap = total > 0
             safe = np.where(has_gap, total, 1.0)

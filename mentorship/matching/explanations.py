@@ -26,16 +26,15 @@ def _with_article(role_name: str) -> str:
 
 
 class Explainer:
-    """Builds the explanations of one batch of mentees against one mentor pool, all pairs at once.
+    """Builds explanations against one mentor pool (made once per run), a batch of pairs at once.
 
     Every sentence is a template filled from a few small tables (role names, the hours, the
     backgrounds); only the "Covers ..." sentence depends on the pair, and which of the mentee's
     missing skills the mentor holds is one vectorised lookup over all the pairs' gap entries.
     """
 
-    def __init__(self, taxonomy: Taxonomy, mentees: MenteeArrays, mentors: MentorArrays):
+    def __init__(self, taxonomy: Taxonomy, mentors: MentorArrays):
         self.taxonomy = taxonomy
-        self.mentees = mentees
         self.mentors = mentors
         roles = [name.lower() for name in taxonomy.role_names]
         self._worked_as = [f"Has worked as {_with_article(name)}" for name in taxonomy.role_names]
@@ -50,33 +49,39 @@ class Explainer:
             for hours in range(WORKDAY_HOURS + 1)
         ]
         self._came_from = [f"Also came from {name.lower()}" for name in taxonomy.background_names]
-        self._dense_levels: np.ndarray | None = None
+        # Mentors x skills levels, dense (10,000 mentors x 300 skills is 3 MB of int8).
+        self._levels = mentors.skill_level.toarray()
 
     def explain(
-        self, rows: np.ndarray, columns: np.ndarray, components: np.ndarray
+        self,
+        mentees: MenteeArrays,
+        rows: np.ndarray,
+        columns: np.ndarray,
+        components: np.ndarray,
     ) -> list[list[str]]:
-        """The sentences of each pair (mentee row ``rows[p]``, mentor column ``columns[p]``)
-        whose components (float64, `COMPONENTS` order, as stored) are ``components[p]``."""
+        """The sentences of each pair (row ``rows[p]`` of `mentees`, mentor column
+        ``columns[p]``) whose components (float64, `COMPONENTS` order, as stored) are
+        ``components[p]``."""
         rows = np.asarray(rows, dtype=np.int64)
         columns = np.asarray(columns, dtype=np.int64)
         components = np.asarray(components, dtype=np.float64).reshape(-1, len(COMPONENTS))
         pairs = rows.shape[0]
         if pairs == 0:
             return []
-        role_sentences = self._role_sentences(rows, columns, components[:, ROLE_FIT])
-        gap_sentences = self._gap_sentences(rows, columns)
+        role_sentences = self._role_sentences(mentees, rows, columns, components[:, ROLE_FIT])
+        gap_sentences = self._gap_sentences(mentees, rows, columns)
         hours = np.rint(components[:, TIMEZONE] * WORKDAY_HOURS).astype(np.int64)
         hour_sentences = [self._hours[hour] for hour in hours.clip(0, WORKDAY_HOURS).tolist()]
-        came_from = self._background_sentences(rows, components[:, BACKGROUND])
+        came_from = self._background_sentences(mentees, rows, components[:, BACKGROUND])
         return [
             [sentence for sentence in four if sentence is not None]
             for four in zip(role_sentences, gap_sentences, hour_sentences, came_from, strict=True)
         ]
 
     def _role_sentences(
-        self, rows: np.ndarray, columns: np.ndarray, role_fit: np.ndarray
+        self, mentees: MenteeArrays, rows: np.ndarray, columns: np.ndarray, role_fit: np.ndarray
     ) -> list[str | None]:
-        target = self.mentees.target_role[rows].astype(np.int64)
+        target = mentees.target_role[rows].astype(np.int64)
         sentences: list[str | None] = [None] * rows.shape[0]
         full = role_fit >= 0.999
         for pair, role in zip(np.flatnonzero(full).tolist(), target[full].tolist(), strict=True):
@@ -93,10 +98,12 @@ class Explainer:
                 sentences[pair] = self._worked_close[near][role]
         return sentences
 
-    def _gap_sentences(self, rows: np.ndarray, columns: np.ndarray) -> list[str | None]:
+    def _gap_sentences(
+        self, mentees: MenteeArrays, rows: np.ndarray, columns: np.ndarray
+    ) -> list[str | None]:
         """ "Covers c of your g missing skills: a, b, c, d, ..." (the first four it covers, most
         urgent first), or None for a mentee without a gap."""
-        weight, level = self.mentees.gap_weight, self.mentees.gap_level
+        weight, level = mentees.gap_weight, mentees.gap_level
         sizes = np.diff(weight.indptr)
         # Each mentee's entries most urgent first (ties in skill order): one sort for the batch.
         entry_row = np.repeat(np.arange(sizes.shape[0]), sizes)
@@ -107,7 +114,7 @@ class Explainer:
         pair = np.repeat(np.arange(rows.shape[0]), counts)
         entry = np.arange(pair.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
         entry += weight.indptr[rows][pair]
-        held = self._levels()[columns[pair], skill[entry]]
+        held = self._levels[columns[pair], skill[entry]]
         covered = held >= required[entry]
         covered_pair, covered_skill = pair[covered], skill[entry][covered]
         covered_counts = np.bincount(covered_pair, minlength=rows.shape[0])
@@ -134,16 +141,12 @@ class Explainer:
             sentences.append(sentence)
         return sentences
 
-    def _levels(self) -> np.ndarray:
-        """Mentors x skills levels, dense (10,000 mentors x 300 skills is 3 MB of int8)."""
-        if self._dense_levels is None:
-            self._dense_levels = self.mentors.skill_level.toarray()
-        return self._dense_levels
-
-    def _background_sentences(self, rows: np.ndarray, background: np.ndarray) -> list[str | None]:
+    def _background_sentences(
+        self, mentees: MenteeArrays, rows: np.ndarray, background: np.ndarray
+    ) -> list[str | None]:
         sentences: list[str | None] = [None] * rows.shape[0]
         same = background >= 0.999
-        origin = self.mentees.background[rows[same]].tolist()
+        origin = mentees.background[rows[same]].tolist()
         for pair, index in zip(np.flatnonzero(same).tolist(), origin, strict=True):
             sentences[pair] = self._came_from[index]
         return sentences

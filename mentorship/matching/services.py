@@ -71,6 +71,7 @@ class _Snapshot:
     taxonomy: Taxonomy
     pool: MentorPool
     prepared: engine.PreparedMentors  # the pool's side of scoring, with the weights
+    explainer: Explainer
 
 
 _run_snapshot: dict[str, _Snapshot] = {}  # per process, the run being worked on
@@ -87,7 +88,13 @@ def _snapshot_for(run: MatchRun | None) -> _Snapshot:
     prepared = engine.PreparedMentors(
         pool.arrays, taxonomy.role_similarity, settings.MATCHING_WEIGHTS
     )
-    snapshot = _Snapshot(key=key, taxonomy=taxonomy, pool=pool, prepared=prepared)
+    snapshot = _Snapshot(
+        key=key,
+        taxonomy=taxonomy,
+        pool=pool,
+        prepared=prepared,
+        explainer=Explainer(taxonomy, pool.arrays),
+    )
     if key is not None:
         _run_snapshot["current"] = snapshot
     return snapshot
@@ -125,22 +132,10 @@ class ScoredMatches:
         """Fill `copy_rows`. JSON carries no raw tab or newline, so doubling backslashes is all
         the escaping COPY's text format needs."""
         stamp = self.computed_at.isoformat()
-        width = len(engine.COMPONENTS)
-        values = self.components
         self.copy_rows = [
-            f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t"
-            f"{_COMPONENTS_JSON % tuple(values[index * width : index * width + width])}\t"
+            f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t{_COMPONENTS_JSON % components}\t"
             f"{json.dumps(explanation).replace(BACKSLASH, BACKSLASH * 2)}\t{stamp}\t"
-            for index, (mentee_id, mentor_id, rank, score, explanation) in enumerate(
-                zip(
-                    self.mentee_ids,
-                    self.mentor_ids,
-                    self.ranks,
-                    self.scores,
-                    self.explanations,
-                    strict=True,
-                )
-            )
+            for mentee_id, mentor_id, rank, score, components, explanation in self._matches()
         ]
 
     def copy_text(self, *, suggested: set[tuple[int, int]]) -> str:
@@ -155,28 +150,31 @@ class ScoredMatches:
         )
 
     def objects(self, *, suggested: set[tuple[int, int]]) -> Iterable[Match]:
-        width = len(engine.COMPONENTS)
-        for index, (mentee_id, mentor_id, rank, score, explanation) in enumerate(
-            zip(
-                self.mentee_ids,
-                self.mentor_ids,
-                self.ranks,
-                self.scores,
-                self.explanations,
-                strict=True,
-            )
-        ):
-            values = self.components[index * width : index * width + width]
+        for mentee_id, mentor_id, rank, score, components, explanation in self._matches():
             yield Match(
                 mentee_id=mentee_id,
                 mentor_id=mentor_id,
                 rank=rank,
                 score=score,
-                components=dict(zip(engine.COMPONENTS, values, strict=True)),
+                components=dict(zip(engine.COMPONENTS, components, strict=True)),
                 explanation=explanation,
                 suggested=(mentee_id, mentor_id) in suggested,
                 computed_at=self.computed_at,
             )
+
+    def _matches(self) -> Iterable[tuple]:
+        """(mentee, mentor, rank, score, components tuple, explanation) of each match."""
+        flat = iter(self.components)
+        components = zip(*[flat] * len(engine.COMPONENTS), strict=True)  # consecutive groups
+        return zip(
+            self.mentee_ids,
+            self.mentor_ids,
+            self.ranks,
+            self.scores,
+            components,
+            self.explanations,
+            strict=True,
+        )
 
 
 COPY_COLUMNS = "mentee_id, mentor_id, rank, score, components, explanation, computed_at, suggested"
@@ -195,14 +193,13 @@ def _scored_matches(snapshot: _Snapshot, batch: MenteeBatch, *, for_copy: bool) 
     row, slot = np.nonzero(result.mentor_index >= 0)  # padding (-1) closes a row
     columns = result.mentor_index[row, slot]
     components = result.components[row, slot].astype(np.float64).round(4)
-    explainer = Explainer(snapshot.taxonomy, batch.arrays, snapshot.pool.arrays)
     scored = ScoredMatches(
         mentee_ids=batch.arrays.ids[row].tolist(),
         mentor_ids=snapshot.pool.arrays.ids[columns].tolist(),
         ranks=(slot + 1).tolist(),
         scores=result.score[row, slot].astype(np.float64).round(6).tolist(),
         components=components.reshape(-1).tolist(),
-        explanations=explainer.explain(row, columns, components),
+        explanations=snapshot.explainer.explain(batch.arrays, row, columns, components),
         computed_at=now,
     )
     if for_copy:

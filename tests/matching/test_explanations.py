@@ -89,9 +89,10 @@ def test_each_pair_is_explained_from_its_components_and_the_skills_the_mentor_ho
             {"Apache Spark": 2, "Kafka": 1},
         ],
     )
-    explainer = Explainer(TAXONOMY, mentees, mentors)
+    explainer = Explainer(TAXONOMY, mentors)
 
     sentences = explainer.explain(
+        mentees,
         np.array([0, 0, 1]),
         np.array([0, 1, 1]),
         np.array(
@@ -124,12 +125,17 @@ def test_each_pair_is_explained_from_its_components_and_the_skills_the_mentor_ho
 
 
 def test_a_mentor_without_a_close_role_gets_no_role_sentence_and_an_empty_batch_none():
-    explainer = Explainer(TAXONOMY, _mentees([{"SQL": (1.0, 2)}], [-1]), _mentors([[]], [{}]))
+    explainer = Explainer(TAXONOMY, _mentors([[]], [{}]))
+    mentees = _mentees([{"SQL": (1.0, 2)}], [-1])
 
-    [only] = explainer.explain(np.array([0]), np.array([0]), np.array([_components(0.0, 0.5, 0.0)]))
+    [only] = explainer.explain(
+        mentees, np.array([0]), np.array([0]), np.array([_components(0.0, 0.5, 0.0)])
+    )
 
     assert only == ["Covers 0 of your 1 missing skills", "4 hours of overlap in your working day"]
-    assert explainer.explain(np.array([]), np.array([]), np.zeros((0, len(COMPONENTS)))) == []
+    assert (
+        explainer.explain(mentees, np.array([]), np.array([]), np.zeros((0, len(COMPONENTS)))) == []
+    )
 
 
 def test_a_mentor_reads_the_sentences_about_them_in_the_second_person():
