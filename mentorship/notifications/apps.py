@@ -5,3 +5,7 @@ class NotificationsConfig(AppConfig):
     name = "mentorship.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        # The outbox enqueues its deliveries by task name: register the tasks in every process.
+        from mentorship.notifications import tasks  # noqa: F401

@@ -4,36 +4,41 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mentorship.accounts.models import User
+from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.core.queueing import enqueue_on_commit
 from mentorship.notifications.models import Notification
+
+if TYPE_CHECKING:  # the outbox sits below accounts: it only needs the user's type
+    from mentorship.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 REQUEUE_BATCH_SIZE = 1000
 BULK_BATCH_SIZE = 2000
 DELIVERY_BATCH_SIZE = 200
+# The tasks that deliver (`mentorship.notifications.tasks`), by their registered names.
+DELIVER_ONE = "mentorship.notifications.tasks.deliver_notification"
+DELIVER_MANY = "mentorship.notifications.tasks.deliver_notifications"
 
 
-def notification_queue(*, key: str, recipient: User, subject: str, body: str) -> Notification:
+def notification_queue(*, key: str, recipient: "User", subject: str, body: str) -> Notification:
     """Record an email in the outbox and deliver it on a worker once the transaction commits.
 
     Idempotent: a second call with the same key returns the existing row and sends nothing.
     """
-    from mentorship.notifications.tasks import deliver_notification
-
     notification, created = Notification.objects.get_or_create(
         key=key, defaults={"recipient": recipient, "subject": subject, "body": body}
     )
     if created:
-        enqueue_on_commit(deliver_notification, notification.pk)
+        enqueue_on_commit(DELIVER_ONE, notification.pk)
     return notification
 
 
@@ -65,8 +70,6 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 def notifications_requeue_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:
     """Re-enqueue emails still unsent after `older_than` (a lost enqueue or a failed send)."""
-    from mentorship.notifications.tasks import deliver_notification
-
     cutoff = timezone.now() - older_than
     pending = list(
         Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
@@ -74,7 +77,7 @@ def notifications_requeue_pending(*, older_than: timedelta = timedelta(minutes=5
         .values_list("pk", flat=True)[:REQUEUE_BATCH_SIZE]
     )
     for notification_id in pending:
-        enqueue_on_commit(deliver_notification, notification_id)
+        enqueue_on_commit(DELIVER_ONE, notification_id)
     return len(pending)
 
 
@@ -89,14 +92,12 @@ class Draft:
 def notifications_queue_bulk(*, drafts: Sequence[Draft]) -> int:
     """Queue many emails in a few statements (a weekly sweep sends thousands); a key already
     queued is skipped. Delivery is enqueued in batches after commit. Returns how many are new."""
-    from mentorship.notifications.tasks import deliver_notifications
-
     if not drafts:
         return 0
     insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_portable
     created, pending = insert(drafts)
-    for batch in _batches(pending, DELIVERY_BATCH_SIZE):
-        enqueue_on_commit(deliver_notifications, batch)
+    for batch in batched(pending, DELIVERY_BATCH_SIZE):
+        enqueue_on_commit(DELIVER_MANY, batch)
     return created
 
 
@@ -140,7 +141,7 @@ def _insert_portable(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
     )
     pending = [
         notification_id
-        for batch in _batches(keys)
+        for batch in batched(keys, query_batch_size())
         for notification_id in Notification.objects.filter(
             key__in=batch, sent_at__isnull=True
         ).values_list("pk", flat=True)
@@ -154,14 +155,7 @@ def notifications_deliver_many(*, notification_ids: Sequence[int]) -> int:
 
 
 def _count_keys(keys: list[str]) -> int:
-    return sum(Notification.objects.filter(key__in=batch).count() for batch in _batches(keys))
-
-
-def _batches(items: list, size: int = 0) -> list[list]:
-    size = size or max_query_batch()
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
-def max_query_batch() -> int:
-    """How many values one `IN (...)` may carry on this database (SQLite has a low limit)."""
-    return min(connection.features.max_query_params or 10_000, 10_000) - 10
+    return sum(
+        Notification.objects.filter(key__in=batch).count()
+        for batch in batched(keys, query_batch_size())
+    )
