@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from mentorship.celery import app as celery_app
+from mentorship.profiles.events import profile_changed
 from tests.factories import MenteeFactory, MentorFactory, StaffFactory
 from tests.polling import wait_for
 
@@ -89,6 +90,19 @@ def client_for() -> Callable[..., APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def profile_changes() -> Iterator[list[dict]]:
+    """Every `profile_changed` announcement made while the test runs, as its arguments."""
+    calls: list[dict] = []
+
+    def receiver(sender: object, *, user_id: int, kind: str, **_: object) -> None:
+        calls.append({"user_id": user_id, "kind": kind})
+
+    profile_changed.connect(receiver, weak=False, dispatch_uid="tests.profile_changes")
+    yield calls
+    profile_changed.disconnect(dispatch_uid="tests.profile_changes")
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ mentee's user row, then request rows. The user row is locked FOR NO KEY UPDATE: 
 our own writers but not the foreign-key checks of rows that point at the user (an email queued
 by a concurrent decline), which FOR UPDATE would block into a deadlock. Capacity is checked under
 the mentor's lock, and the database keeps a mentee to one active mentorship whatever the timing.
+
+Each change announces itself inside its transaction (`events`): matching re-scores the lists it
+touches, progress schedules the follow-up of an ended mentorship.
 """
 
-import functools
 import logging
 
 from django.db import IntegrityError, transaction
@@ -16,11 +18,10 @@ from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
+from mentorship.mentorships.events import mentorship_ended, mentorship_started, request_declined
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.notifications.services import notification_queue
-from mentorship.profiles.events import profile_changed
 from mentorship.profiles.models import MentorProfile
-from mentorship.progress.services import mentorship_ended
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,6 @@ def active_mentorship_count(*, mentor_id: int) -> int:
 def _lock_user(user_id: int) -> None:
     """Serialise writes about one person (see the module docstring for the lock mode)."""
     User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
-
-
-def _after_commit_rescore(*users: tuple[int, str]) -> None:
-    for user_id, kind in users:
-        transaction.on_commit(
-            functools.partial(profile_changed, user_id=user_id, kind=kind), robust=True
-        )
 
 
 @transaction.atomic
@@ -153,7 +147,7 @@ def request_accept(*, request_id: int, by: User) -> Mentorship:
         subject=f"{by.name or 'Your mentor'} accepted your request",
         body="Your mentorship has started. Plan your project together and check in every week.",
     )
-    _after_commit_rescore((by.pk, "mentor"), (request.mentee_id, "mentee"))
+    mentorship_started.send(sender=Mentorship, mentorship=mentorship)
     logger.info("request accepted id=%s mentorship=%s", request.pk, mentorship.pk)
     return mentorship
 
@@ -177,7 +171,7 @@ def request_decline(*, request_id: int, by: User, reason: str = "") -> Mentorshi
             + "\n\nYour other matches are waiting for you in the app."
         ),
     )
-    _after_commit_rescore((request.mentee_id, "mentee"))
+    request_declined.send(sender=MentorshipRequest, request=request)
     return request
 
 
@@ -210,6 +204,5 @@ def mentorship_end(*, mentorship_id: int, by: User, reason: str = "") -> Mentors
     mentorship.ended_at = timezone.now()
     mentorship.end_reason = reason
     mentorship.save(update_fields=["status", "ended_at", "end_reason"])
-    mentorship_ended(mentorship=mentorship)
-    _after_commit_rescore((mentorship.mentor_id, "mentor"), (mentorship.mentee_id, "mentee"))
+    mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
     return mentorship

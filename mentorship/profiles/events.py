@@ -1,27 +1,42 @@
-"""Profile change events: the seam matching listens on.
+"""What profiles announce: a mentee's or mentor's profile (or what they are matched on: their job
+descriptions, a mentor's approval) changed.
 
-Services call `profile_changed` once their transaction commits; it enqueues the re-scoring of
-what the change touches (a mentee's list, or the lists a mentor is in or enters).
+`profile_changed` is sent once the change has committed, with ``user_id`` and ``kind``
+("mentee" or "mentor"). Profiles know nothing of who listens: packages above subscribe in their
+`AppConfig.ready` (matching re-scores what the change touches and invalidates the match pages that
+show the profile). A failing receiver is logged and does not stop the others.
 """
 
+import functools
 import logging
 from typing import Literal
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from mentorship.profiles.models import MenteeProfile, MentorProfile
 
 logger = logging.getLogger(__name__)
 
 ProfileKind = Literal["mentee", "mentor"]
 
+# Sent after commit by MenteeProfile or MentorProfile, with user_id: int and kind: ProfileKind.
+profile_changed = Signal()
 
-def profile_changed(*, user_id: int, kind: ProfileKind) -> None:
-    from mentorship.matching.cache import matches_changed
-    from mentorship.matching.selectors import match_counterpart_ids
-    from mentorship.matching.tasks import refresh_mentee_matches, refresh_mentor_matches
 
+def profile_changed_on_commit(*, user_id: int, kind: ProfileKind) -> None:
+    """Announce `profile_changed` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(functools.partial(_announce, user_id, kind), robust=True)
+
+
+def _announce(user_id: int, kind: ProfileKind) -> None:
     logger.info("profile changed user=%s kind=%s", user_id, kind)
-    # Match pages embed the other side's public profile: the pages that show this one change now.
-    matches_changed(user_ids=match_counterpart_ids(user_id=user_id, kind=kind))
-    task = refresh_mentee_matches if kind == "mentee" else refresh_mentor_matches
-    try:
-        task.delay(user_id)
-    except Exception:  # broker down: the nightly full run re-scores everyone anyway
-        logger.exception("could not enqueue the re-scoring of user %s", user_id)
+    sender = MenteeProfile if kind == "mentee" else MentorProfile
+    for receiver, result in profile_changed.send_robust(sender=sender, user_id=user_id, kind=kind):
+        if isinstance(result, Exception):
+            logger.error(
+                "profile_changed receiver %s failed for user %s",
+                getattr(receiver, "__qualname__", receiver),
+                user_id,
+                exc_info=result,
+            )

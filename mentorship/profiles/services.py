@@ -1,12 +1,12 @@
 """Writes for profiles: mentee and mentor profiles, mentor approval, job descriptions.
 
 Every write checks its input before writing anything, inside one transaction, so a request that
-fails leaves the previous profile exactly as it was. A committed change emits `profile_changed`.
+fails leaves the previous profile exactly as it was. A committed change announces
+`events.profile_changed`.
 """
 
-import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
@@ -15,13 +15,11 @@ from django.utils import timezone
 from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
 from mentorship.notifications.services import notification_queue
-from mentorship.profiles.events import ProfileKind, profile_changed
+from mentorship.profiles.events import ProfileKind, profile_changed_on_commit
 from mentorship.profiles.models import (
     JobDescription,
     MenteeProfile,
-    MenteeSkill,
     MentorProfile,
-    MentorSkill,
 )
 from mentorship.taxonomy.models import Skill
 from mentorship.taxonomy.selectors import skill_matcher
@@ -52,7 +50,6 @@ def mentee_profile_save(
     """
     return _profile_save(
         model=MenteeProfile,
-        skill_model=MenteeSkill,
         kind="mentee",
         user=user,
         data=data,
@@ -71,7 +68,6 @@ def mentor_profile_save(
     """
     return _profile_save(
         model=MentorProfile,
-        skill_model=MentorSkill,
         kind="mentor",
         user=user,
         data=data,
@@ -80,17 +76,19 @@ def mentor_profile_save(
     )
 
 
+Profile = TypeVar("Profile", MenteeProfile, MentorProfile)
+
+
 @transaction.atomic
 def _profile_save(
     *,
-    model: type[MenteeProfile] | type[MentorProfile],
-    skill_model: type[MenteeSkill] | type[MentorSkill],
+    model: type[Profile],
     kind: ProfileKind,
     user: User,
     data: Mapping[str, Any],
     partial: bool,
     plain_fields: tuple[str, ...],
-):
+) -> tuple[Profile, bool]:
     profile = model.objects.select_for_update().filter(user=user).first()
     created = profile is None
     if created and partial:
@@ -109,17 +107,16 @@ def _profile_save(
         raise ConflictError(
             f"Your {kind} profile was changed at the same time; try again."
         ) from None
-    if "roles" in data:
+    if "roles" in data and isinstance(profile, MentorProfile):
         profile.roles.set(data["roles"])
     if "skills" in data:
-        skill_model.objects.filter(profile=profile).delete()
-        skill_model.objects.bulk_create(
-            skill_model(profile=profile, skill=entry["skill"], level=entry["level"])
+        levels = profile.skill_levels  # this profile's MenteeSkill or MentorSkill rows
+        levels.all().delete()
+        levels.bulk_create(
+            levels.model(profile=profile, skill=entry["skill"], level=entry["level"])
             for entry in data["skills"]
         )
-    transaction.on_commit(
-        functools.partial(profile_changed, user_id=user.pk, kind=kind), robust=True
-    )
+    profile_changed_on_commit(user_id=user.pk, kind=kind)
     return profile, created
 
 
@@ -152,9 +149,7 @@ def mentor_approve(*, mentor_id: int, by: User) -> MentorProfile:
             subject="You are approved as a mentor",
             body="Staff reviewed your profile: mentees can now see you and request you.",
         )
-        transaction.on_commit(
-            functools.partial(profile_changed, user_id=profile.pk, kind="mentor"), robust=True
-        )
+        profile_changed_on_commit(user_id=profile.pk, kind="mentor")
     return profile
 
 
@@ -168,9 +163,7 @@ def job_description_create(*, user: User, title: str, company: str, text: str) -
         )
     job = JobDescription.objects.create(mentee=user, title=title, company=company, text=text)
     job.skills.set(Skill.objects.filter(slug__in=skill_matcher().extract(text)))
-    transaction.on_commit(
-        functools.partial(profile_changed, user_id=user.pk, kind="mentee"), robust=True
-    )
+    profile_changed_on_commit(user_id=user.pk, kind="mentee")
     return job
 
 
@@ -179,6 +172,4 @@ def job_description_delete(*, user: User, job_description_id: int) -> None:
     deleted, _ = JobDescription.objects.filter(mentee=user, pk=job_description_id).delete()
     if not deleted:
         raise NotFoundError("Not found.")
-    transaction.on_commit(
-        functools.partial(profile_changed, user_id=user.pk, kind="mentee"), robust=True
-    )
+    profile_changed_on_commit(user_id=user.pk, kind="mentee")

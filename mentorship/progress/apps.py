@@ -5,3 +5,9 @@ class ProgressConfig(AppConfig):
     name = "mentorship.progress"
     label = "progress"
     verbose_name = "Progress"
+
+    def ready(self) -> None:
+        from mentorship.mentorships.events import mentorship_ended
+        from mentorship.progress import subscribers, tasks  # noqa: F401 (tasks: registered)
+
+        mentorship_ended.connect(subscribers.on_mentorship_ended, dispatch_uid="progress.ended")

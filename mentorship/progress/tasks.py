@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from mentorship.progress.services import open_weekly_checkins
+from mentorship.progress.sweep import open_weekly_checkins
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)

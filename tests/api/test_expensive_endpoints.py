@@ -2,8 +2,8 @@
 
 import pytest
 
-from mentorship.progress.services import project_create
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.progress.projects import project_create
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_starting_matching_runs_is_throttled_but_following_them_is_not(client_fo
 
 
 def test_the_progress_chart_is_throttled(client_for, settings):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     mentee = make_mentee(role="data-scientist")
     project = project_create(
         mentee=mentee, title="Churn", problem_statement="Who leaves", dataset="Own", start_date=None
@@ -44,7 +44,7 @@ def test_the_progress_chart_is_throttled(client_for, settings):
 
 def test_mentor_profile_writes_are_throttled_but_reads_are_not(client_for, settings):
     """Each write re-scores every mentee against the mentor (`matches_refresh_mentor`)."""
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     client = client_for(make_mentor(roles=("data-scientist",), skills={"python": 5}))
     rates(settings, mentor_profile="2/hour")
     url = "/api/v1/me/mentor-profile"

@@ -3,8 +3,8 @@ and JSON columns cannot hold one; SQLite can, so there these pass either way).""
 
 import pytest
 
-from mentorship.progress.services import project_create
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.progress.projects import project_create
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ NUL = "\x00"
 
 @pytest.fixture(autouse=True)
 def taxonomy():
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 @pytest.fixture

@@ -31,11 +31,11 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from knox.models import AuthToken
 
-from mentorship.matching.services import match_run_start
+from mentorship.matching.runs import match_run_start
 from mentorship.profiles.services import job_description_create
 from mentorship.progress.models import CheckIn
-from mentorship.progress.services import comment_add, experiment_create, project_create
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.progress.projects import comment_add, experiment_create, project_create
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.factories import DEFAULT_PASSWORD, StaffFactory
 from tests.matching.builders import make_mentee, make_mentor
 from tests.mentorships.builders import make_mentorship, make_request
@@ -161,7 +161,7 @@ anonymous_schema = _load_schema(_config(coverage=False))
 
 def _seed() -> dict[str, Any]:
     """One of everything, so that path ids exist; the callers by role."""
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     mentee = make_mentee(
         role="data-scientist", skills={"python": 3, "sql": 2}, background="physics"
     )

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from mentorship.mentorships.models import Mentorship
-from mentorship.progress.services import SweepReport, open_weekly_checkins, project_create
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.progress.projects import project_create
+from mentorship.progress.sweep import SweepReport, open_weekly_checkins
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 
 ROLE = "data-scientist"
@@ -24,7 +25,7 @@ def _email(name: str) -> str:
 @pytest.fixture
 def sweep_taxonomy(db) -> None:
     """The shipped taxonomy: roles and their milestone templates (six for a data scientist)."""
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 @pytest.fixture

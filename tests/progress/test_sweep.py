@@ -18,9 +18,10 @@ from mentorship.accounts.models import User
 from mentorship.mentorships.models import Mentorship
 from mentorship.mentorships.services import mentorship_end
 from mentorship.notifications.models import Notification
-from mentorship.progress import services
+from mentorship.progress import sweep
+from mentorship.progress.checkins import checkin_submit
 from mentorship.progress.models import CheckIn, FollowUpReminder, Milestone, StallFlag
-from mentorship.progress.services import SweepReport, checkin_submit
+from mentorship.progress.sweep import SweepReport
 
 pytestmark = pytest.mark.django_db
 
@@ -453,7 +454,7 @@ class Crash(Exception):
 def test_after_a_crash_the_next_sweep_finishes_the_work_and_sends_each_email_once(
     sweep_busy_world, sweep_at, mailoutbox, monkeypatch, step, when
 ):
-    real, crashes = getattr(services, step), []
+    real, crashes = getattr(sweep, step), []
 
     def crash_once(now):
         if crashes:
@@ -465,7 +466,7 @@ def test_after_a_crash_the_next_sweep_finishes_the_work_and_sends_each_email_onc
                 raise Crash
         raise Crash
 
-    monkeypatch.setattr(services, step, crash_once)
+    monkeypatch.setattr(sweep, step, crash_once)
     before = len(mailoutbox)
 
     with pytest.raises(Crash):
@@ -496,7 +497,7 @@ def test_the_sweep_runs_the_same_number_of_queries_for_30_mentorships_as_for_3(
                     time_machine.travel(moment, tick=False),
                     CaptureQueriesContext(connection) as q,
                 ):
-                    report = services.open_weekly_checkins()
+                    report = sweep.open_weekly_checkins()
                 numbers.append(len(q))
             assert report.opened == size
             transaction.set_rollback(True)

@@ -15,7 +15,7 @@ from django.db import connection
 
 from mentorship.notifications.models import Notification
 from mentorship.progress.models import CheckIn, StallFlag
-from mentorship.progress.services import SweepReport, open_weekly_checkins
+from mentorship.progress.sweep import SweepReport, open_weekly_checkins
 
 RACERS = 4
 MENTORSHIPS = 20

@@ -23,9 +23,9 @@ from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import JobDescription
 from mentorship.profiles.services import job_description_create
 from mentorship.progress.models import CheckIn, Experiment, Milestone, Project, ProjectComment
-from mentorship.progress.services import comment_add, experiment_create, project_create
+from mentorship.progress.projects import comment_add, experiment_create, project_create
 from mentorship.progress.weeks import week_start
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.factories import DEFAULT_PASSWORD, StaffFactory
 from tests.matching.builders import make_mentee, make_mentor
 
@@ -51,7 +51,7 @@ def module_world(django_db_blocker, build: Callable[[], Any]) -> Iterator[Any]:
 
 
 def load_taxonomy() -> None:
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 def new_mentee(name: str) -> User:

@@ -2,13 +2,13 @@
 
 import pytest
 
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 
 
 @pytest.fixture(autouse=True)
 def taxonomy(db) -> None:
     """Roles, skills (with aliases) and backgrounds, as shipped."""
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 @pytest.fixture

@@ -467,16 +467,6 @@ def test_a_mentee_without_a_profile_does_not_see_another_mentees(client_for, men
 # --- the profile change event -----------------------------------------------------------------
 
 
-@pytest.fixture
-def profile_changes(monkeypatch) -> list[dict]:
-    """Every `profile_changed` call the services make, as its keyword arguments."""
-    calls: list[dict] = []
-    monkeypatch.setattr(
-        "mentorship.profiles.services.profile_changed", lambda **kwargs: calls.append(kwargs)
-    )
-    return calls
-
-
 def test_a_successful_put_emits_one_profile_change_after_commit(
     mentee_client, mentee, mentee_body, profile_changes, django_capture_on_commit_callbacks
 ):

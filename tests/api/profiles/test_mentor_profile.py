@@ -335,16 +335,6 @@ def test_an_anonymous_caller_is_unauthorised(api_client, mentor_body, method):
 # --- the profile change event -----------------------------------------------------------------
 
 
-@pytest.fixture
-def profile_changes(monkeypatch) -> list[dict]:
-    """Every `profile_changed` call the services make, as its keyword arguments."""
-    calls: list[dict] = []
-    monkeypatch.setattr(
-        "mentorship.profiles.services.profile_changed", lambda **kwargs: calls.append(kwargs)
-    )
-    return calls
-
-
 def test_a_successful_put_emits_one_mentor_profile_change_after_commit(
     mentor_client, mentor, mentor_body, profile_changes, django_capture_on_commit_callbacks
 ):

@@ -282,17 +282,12 @@ def test_approving_twice_is_idempotent_and_emails_once(
 
 
 def test_approving_emits_a_mentor_profile_change(
-    staff_client, profiled_mentor, monkeypatch, django_capture_on_commit_callbacks
+    staff_client, profiled_mentor, profile_changes, django_capture_on_commit_callbacks
 ):
-    calls: list[dict] = []
-    monkeypatch.setattr(
-        "mentorship.profiles.services.profile_changed", lambda **kwargs: calls.append(kwargs)
-    )
-
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(approve_url(profiled_mentor.pk))
 
-    assert calls == [{"user_id": profiled_mentor.pk, "kind": "mentor"}]
+    assert profile_changes == [{"user_id": profiled_mentor.pk, "kind": "mentor"}]
 
 
 # --- approval through the Django admin --------------------------------------------------------

@@ -8,14 +8,14 @@ tokens do not expire, so a test can travel weeks ahead with the clients it alrea
 
 import pytest
 
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.api.progress.helpers import TODAY, activate, make_project, on
 from tests.matching import builders
 
 
 @pytest.fixture(autouse=True)
 def taxonomy(db):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 @pytest.fixture(autouse=True)

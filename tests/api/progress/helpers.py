@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.mentorships.models import Mentorship
-from mentorship.progress import services
+from mentorship.progress import projects
 from mentorship.progress.models import Project
 
 PROJECTS = "/api/v1/projects"
@@ -74,7 +74,7 @@ def make_project(
     mentee: User, *, title: str = "Which customers churn", start_date: date = TODAY, **fields
 ) -> Project:
     """A project written through the service, milestones from the mentee's role template."""
-    return services.project_create(
+    return projects.project_create(
         mentee=mentee,
         title=title,
         problem_statement=fields.get("problem_statement", "Predict churn from support tickets."),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from mentorship.progress.models import Milestone, Project, ProjectComment
-from mentorship.progress.services import MAX_COMMENTS, MAX_PROJECTS
+from mentorship.progress.projects import MAX_COMMENTS, MAX_PROJECTS
 from tests.api.progress.helpers import (
     DATA_ENGINEER_KEYS,
     DATA_SCIENTIST_KEYS,

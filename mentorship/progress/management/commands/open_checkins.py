@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from mentorship.progress.services import open_weekly_checkins
+from mentorship.progress.sweep import open_weekly_checkins
 
 
 class Command(BaseCommand):
