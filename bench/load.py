@@ -47,7 +47,7 @@ def build_world(path: Path) -> None:
     from mentorship.accounts.models import User
     from mentorship.mentorships.models import Mentorship
     from mentorship.progress.models import CheckIn
-    from mentorship.progress.services import open_weekly_checkins
+    from mentorship.progress.sweep import open_weekly_checkins
 
     call_command("run_matching", verbosity=0)
     mentees = list(User.objects.filter(role="mentee").order_by("pk").values_list("pk", flat=True))

@@ -197,7 +197,7 @@ def _timed_run() -> tuple[float, object]:
     from django.db import transaction
 
     from mentorship.matching.models import MatchRun
-    from mentorship.matching.services import match_run_start
+    from mentorship.matching.runs import match_run_start
 
     started = time.perf_counter()
     with transaction.atomic():

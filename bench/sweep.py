@@ -76,7 +76,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from mentorship.celery import app
-    from mentorship.progress.services import open_weekly_checkins
+    from mentorship.progress.sweep import open_weekly_checkins
 
     call_command("migrate", verbosity=0)
     call_command("load_taxonomy", verbosity=0, stdout=sys.stderr)

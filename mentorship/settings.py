@@ -14,6 +14,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from mentorship.matching.components import COMPONENTS, DEFAULT_WEIGHTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -270,11 +272,11 @@ CELERY_BEAT_SCHEDULE = {
     # Everyone is re-scored every night: incremental refreshes lost to a broker outage, or to a
     # taxonomy edit, are caught up within a day.
     "matching-nightly-run": {
-        "task": "mentorship.matching.tasks.start_nightly_run",
+        "task": "mentorship.matching.tasks.match_run_start_nightly",
         "schedule": crontab(hour=3, minute=0),
     },
     "matching-redispatch-stuck-runs": {
-        "task": "mentorship.matching.tasks.redispatch_stuck_runs",
+        "task": "mentorship.matching.tasks.match_runs_redispatch_stuck",
         "schedule": timedelta(minutes=10),
     },
     "notifications-deliver-pending": {
@@ -284,14 +286,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Matching -------------------------------------------------------------------------------
-# Component weights of the pair score (formula: mentorship/matching/engine.py). Gap coverage
-# and role fit lead: a mentor who did the role and holds what the mentee lacks matters most.
+# Component weights of the pair score (formula: mentorship/matching/engine/__init__.py), one
+# `MATCHING_WEIGHT_<COMPONENT>` variable each; names and defaults: mentorship/matching/components.
 MATCHING_WEIGHTS = {
-    "role_fit": env.float("MATCHING_WEIGHT_ROLE_FIT", default=0.30),
-    "gap_coverage": env.float("MATCHING_WEIGHT_GAP_COVERAGE", default=0.35),
-    "timezone": env.float("MATCHING_WEIGHT_TIMEZONE", default=0.15),
-    "background": env.float("MATCHING_WEIGHT_BACKGROUND", default=0.10),
-    "skill_depth": env.float("MATCHING_WEIGHT_SKILL_DEPTH", default=0.10),
+    name: env.float(f"MATCHING_WEIGHT_{name.upper()}", default=DEFAULT_WEIGHTS[name])
+    for name in COMPONENTS
 }
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=10)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)

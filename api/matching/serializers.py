@@ -1,11 +1,18 @@
 """Matches as each side sees them, and matching runs for staff."""
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.profiles.serializers import MentorPublicProfileSerializer, SkillLevelSerializer
-from mentorship.matching.explanations import for_mentor
+from mentorship.matching.components import COMPONENTS
+from mentorship.matching.explanations import Code
 from mentorship.matching.models import Match, MatchRun
+from mentorship.matching.wording import Reader, names_for, render
 from mentorship.profiles.models import MenteeProfile
+from mentorship.taxonomy.models import Background, Role
+from mentorship.taxonomy.selectors import TaxonomyNames
 
 
 class MenteePublicProfileSerializer(serializers.ModelSerializer):
@@ -13,8 +20,10 @@ class MenteePublicProfileSerializer(serializers.ModelSerializer):
 
     id = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.name")
-    target_role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    background = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    target_role = serializers.SlugRelatedField[Role](slug_field="slug", read_only=True)
+    background = serializers.SlugRelatedField[Background](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     skills = SkillLevelSerializer(source="skill_levels", many=True)
 
     class Meta:
@@ -34,24 +43,49 @@ class MenteePublicProfileSerializer(serializers.ModelSerializer):
 
 
 class ComponentsSerializer(serializers.Serializer):
-    role_fit = serializers.FloatField()
-    gap_coverage = serializers.FloatField()
-    timezone = serializers.FloatField()
-    background = serializers.FloatField()
-    skill_depth = serializers.FloatField()
+    """A match's score components, each in [0, 1] (the names of `COMPONENTS`)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: serializers.FloatField() for name in COMPONENTS}
 
 
-class ExplanationField(serializers.ListField):
-    """The sentences of a match, worded for whoever reads them (stored as the mentee reads them)."""
+class ExplanationCodeSerializer(serializers.Serializer):
+    """One reason a match fits, as a code with parameters (roles, skills and backgrounds by
+    slug), for a client that words explanations itself."""
 
-    child = serializers.CharField()
+    code = serializers.ChoiceField(choices=[code.value for code in Code])
+    role = serializers.CharField(required=False, help_text="worked_in_role, worked_in_close_role")
+    target = serializers.CharField(required=False, help_text="worked_in_close_role")
+    covered = serializers.IntegerField(required=False, help_text="covers_gap")
+    missing = serializers.IntegerField(required=False, help_text="covers_gap")
+    skills = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="covers_gap: up to four covered skills, most urgent first",
+    )
+    hours = serializers.IntegerField(required=False, help_text="hours_overlap: 0 to 9")
+    background = serializers.CharField(required=False, help_text="same_background")
 
-    def to_representation(self, data):
-        sentences = super().to_representation(data)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated and request.user.is_mentor:
-            return for_mentor(sentences)
-        return sentences
+
+@extend_schema_field(ExplanationCodeSerializer(many=True))
+class ExplanationCodesField(serializers.Field):
+    """The stored codes as they are (no per-code serializer on the most read page)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class MatchListSerializer(serializers.ListSerializer):
+    """A page of matches: the taxonomy names its explanations mention, in one query."""
+
+    def to_representation(self, data: Any) -> list:
+        matches = list(data.all() if hasattr(data, "all") else data)
+        if isinstance(self.child, MatchSerializer):
+            self.child.taxonomy_names = names_for(match.explanation_codes for match in matches)
+        return super().to_representation(matches)
 
 
 class MatchSerializer(serializers.ModelSerializer):
@@ -64,10 +98,18 @@ class MatchSerializer(serializers.ModelSerializer):
         source="mentee.mentee_profile", read_only=True, allow_null=True
     )
     components = ComponentsSerializer(read_only=True)
-    explanation = ExplanationField(read_only=True)
+    explanation = serializers.SerializerMethodField(
+        help_text="Why this match, in sentences worded for the reader (mentee or mentor)."
+    )
+    explanation_codes = ExplanationCodesField(
+        help_text="The same reasons as codes with parameters, to word them in another way."
+    )
+    # The names a page's explanations mention, loaded once for the page (`MatchListSerializer`).
+    taxonomy_names: TaxonomyNames | None = None
 
     class Meta:
         model = Match
+        list_serializer_class = MatchListSerializer
         fields = [
             "id",
             "score",
@@ -75,6 +117,7 @@ class MatchSerializer(serializers.ModelSerializer):
             "suggested",
             "components",
             "explanation",
+            "explanation_codes",
             "mentor",
             "mentee",
             "computed_at",
@@ -91,6 +134,15 @@ class MatchSerializer(serializers.ModelSerializer):
 
     def get_own_side(self, match: Match) -> None:
         return None
+
+    def get_explanation(self, match: Match) -> list[str]:
+        names = self.taxonomy_names or names_for([match.explanation_codes])
+        return render(match.explanation_codes, reader=self._reader(), names=names)
+
+    def _reader(self) -> Reader:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return "mentor" if user is not None and getattr(user, "is_mentor", False) else "mentee"
 
 
 class MatchFilterSerializer(serializers.Serializer):

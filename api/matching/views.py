@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import request_user
 from api.matching.serializers import (
     MatchFilterSerializer,
     MatchRunCreatedSerializer,
@@ -19,7 +20,7 @@ from api.matching.serializers import (
 from api.permissions import IsStaff
 from api.serializers import NoFieldsSerializer
 from api.throttling import ScopedRateThrottle
-from mentorship.matching import selectors, services
+from mentorship.matching import runs, selectors
 from mentorship.matching.cache import cache_page, cached_page, page_key
 
 
@@ -40,7 +41,7 @@ class MatchListView(ListAPIView):
         """The page from the cache as the JSON bytes it was rendered to (no unpickling of nested
         data, no rendering again), or computed, rendered and cached."""
         query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = page_key(user_id=request.user.pk, query=query)
+        key = page_key(user_id=request_user(request).pk, query=query)
         if key is not None:
             cached = cached_page(key)
             if isinstance(cached, bytes):
@@ -55,7 +56,7 @@ class MatchListView(ListAPIView):
         filters = MatchFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.match_list(
-            user=self.request.user, min_score=filters.validated_data.get("min_score")
+            user=request_user(self.request), min_score=filters.validated_data.get("min_score")
         )
 
     @extend_schema(
@@ -86,7 +87,7 @@ class MatchRunListView(ListAPIView):
     @extend_schema(request=None, responses={202: MatchRunCreatedSerializer})
     def post(self, request: Request) -> Response:
         NoFieldsSerializer.check(request.data)
-        run = services.match_run_start(by=request.user)
+        run = runs.match_run_start(by=request_user(request))
         return Response(MatchRunCreatedSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 
 from mentorship.matching.models import Match, MatchRun
-from mentorship.matching.services import match_run_start
+from mentorship.matching.runs import match_run_start
+from mentorship.matching.wording import names_for, render
 
 
 @admin.register(MatchRun)
@@ -39,4 +40,9 @@ class MatchAdmin(admin.ModelAdmin):
     search_fields = ["mentee__email", "mentor__email"]
     list_select_related = ["mentee", "mentor"]
     raw_id_fields = ["mentee", "mentor"]
-    readonly_fields = ["components", "explanation", "computed_at"]
+    readonly_fields = ["components", "explanation", "explanation_codes", "computed_at"]
+
+    @admin.display(description="Explanation (as the mentee reads it)")
+    def explanation(self, match: Match) -> str:
+        codes = match.explanation_codes
+        return "; ".join(render(codes, reader="mentee", names=names_for([codes])))

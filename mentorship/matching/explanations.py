@@ -1,54 +1,74 @@
-"""Why a mentor fits a mentee, in a few sentences built from the engine's components.
+"""Why a mentor fits a mentee, as codes with parameters built from the engine's components.
 
-Examples: "Has worked as a data scientist", "Covers 4 of your 5 missing skills: pandas,
-scikit-learn, SQL, Git", "6 hours of overlap in your working day", "Also came from physics".
-They are stored written to the mentee; `for_mentor` words them for the mentor of the match.
+A match's explanation is a list of codes, stored with the match and put into words for whoever
+reads it by `wording` (the one place that holds the sentences):
+
+- ``worked_in_role`` ``{role}``: the mentor has worked in the mentee's target role;
+- ``worked_in_close_role`` ``{role, target}``: not in it, but in ``role``, the closest to the
+  target among the roles they have worked in (partial role fit);
+- ``covers_gap`` ``{covered, missing, skills}``: the mentor holds ``covered`` of the mentee's
+  ``missing`` skills at the required level; ``skills`` lists the first `SKILLS_NAMED` of them,
+  most urgent first (absent for a mentee without a gap);
+- ``hours_overlap`` ``{hours}``: whole hours of overlap of the two working days, 0 to 9;
+- ``same_background`` ``{background}``: the mentor came from the mentee's background.
+
+Roles, skills and backgrounds are slugs, the identifiers the API uses everywhere. `Explainer`
+builds the codes of a whole batch of pairs at once and returns each pair's list as JSON text,
+the form the match store writes: every fragment but the skill list is a template made once per
+run.
 """
 
-import re
-from collections.abc import Sequence
+import json
+from enum import StrEnum
 
 import numpy as np
 
-from mentorship.matching.engine import COMPONENTS, MenteeArrays, MentorArrays
-from mentorship.matching.features import Taxonomy
+from mentorship.matching.engine import COMPONENTS, WORKDAY_HOURS, MenteeArrays, MentorArrays
+from mentorship.matching.features import TaxonomyIndex
 
 ROLE_FIT, GAP_COVERAGE, TIMEZONE, BACKGROUND = (
     COMPONENTS.index(name) for name in ("role_fit", "gap_coverage", "timezone", "background")
 )
-WORKDAY_HOURS = 9
 SKILLS_NAMED = 4
+FULL = 0.999  # components are stored rounded to 4 places: a full one reads >= 0.999
+HOURS = int(WORKDAY_HOURS)
 
 
-def _with_article(role_name: str) -> str:
-    name = role_name.lower()
-    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+class Code(StrEnum):
+    WORKED_IN_ROLE = "worked_in_role"
+    WORKED_IN_CLOSE_ROLE = "worked_in_close_role"
+    COVERS_GAP = "covers_gap"
+    HOURS_OVERLAP = "hours_overlap"
+    SAME_BACKGROUND = "same_background"
+
+
+def _fragment(code: Code, **params: object) -> str:
+    return json.dumps({"code": code.value, **params})
 
 
 class Explainer:
-    """Builds explanations against one mentor pool (made once per run), a batch of pairs at once.
+    """Builds explanation codes against one mentor pool (made once per run), a batch of pairs at
+    once.
 
-    Every sentence is a template filled from a few small tables (role names, the hours, the
-    backgrounds); only the "Covers ..." sentence depends on the pair, and which of the mentee's
-    missing skills the mentor holds is one vectorised lookup over all the pairs' gap entries.
+    Only the ``covers_gap`` code depends on the pair beyond a small table (role, hours,
+    background), and which of the mentee's missing skills the mentor holds is one vectorised
+    lookup over all the pairs' gap entries.
     """
 
-    def __init__(self, taxonomy: Taxonomy, mentors: MentorArrays):
+    def __init__(self, taxonomy: TaxonomyIndex, mentors: MentorArrays):
         self.taxonomy = taxonomy
         self.mentors = mentors
-        roles = [name.lower() for name in taxonomy.role_names]
-        self._worked_as = [f"Has worked as {_with_article(name)}" for name in taxonomy.role_names]
+        roles = taxonomy.role_slugs
+        self._worked_in = [_fragment(Code.WORKED_IN_ROLE, role=role) for role in roles]
         self._worked_close = [
-            [f"Has worked as {_with_article(near)}, a role close to {target}" for target in roles]
-            for near in taxonomy.role_names
+            [_fragment(Code.WORKED_IN_CLOSE_ROLE, role=near, target=target) for target in roles]
+            for near in roles
         ]
-        self._hours = [
-            f"{hours} hour{'s' if hours != 1 else ''} of overlap in your working day"
-            if hours
-            else "No overlap in your working hours"
-            for hours in range(WORKDAY_HOURS + 1)
+        self._hours = [_fragment(Code.HOURS_OVERLAP, hours=hours) for hours in range(HOURS + 1)]
+        self._came_from = [
+            _fragment(Code.SAME_BACKGROUND, background=slug) for slug in taxonomy.background_slugs
         ]
-        self._came_from = [f"Also came from {name.lower()}" for name in taxonomy.background_names]
+        self._skill_json = [json.dumps(slug) for slug in taxonomy.skill_slugs]
         # Mentors x skills levels, dense (10,000 mentors x 300 skills is 3 MB of int8).
         self._levels = mentors.skill_level.toarray()
 
@@ -58,34 +78,33 @@ class Explainer:
         rows: np.ndarray,
         columns: np.ndarray,
         components: np.ndarray,
-    ) -> list[list[str]]:
-        """The sentences of each pair (row ``rows[p]`` of `mentees`, mentor column
-        ``columns[p]``) whose components (float64, `COMPONENTS` order, as stored) are
-        ``components[p]``."""
+    ) -> list[str]:
+        """The codes of each pair (row ``rows[p]`` of `mentees`, mentor column ``columns[p]``)
+        whose components (float64, `COMPONENTS` order, as stored) are ``components[p]``, as a
+        JSON array each."""
         rows = np.asarray(rows, dtype=np.int64)
         columns = np.asarray(columns, dtype=np.int64)
         components = np.asarray(components, dtype=np.float64).reshape(-1, len(COMPONENTS))
-        pairs = rows.shape[0]
-        if pairs == 0:
+        if rows.shape[0] == 0:
             return []
-        role_sentences = self._role_sentences(mentees, rows, columns, components[:, ROLE_FIT])
-        gap_sentences = self._gap_sentences(mentees, rows, columns)
+        role_codes = self._role_codes(mentees, rows, columns, components[:, ROLE_FIT])
+        gap_codes = self._gap_codes(mentees, rows, columns)
         hours = np.rint(components[:, TIMEZONE] * WORKDAY_HOURS).astype(np.int64)
-        hour_sentences = [self._hours[hour] for hour in hours.clip(0, WORKDAY_HOURS).tolist()]
-        came_from = self._background_sentences(mentees, rows, components[:, BACKGROUND])
+        hour_codes = [self._hours[hour] for hour in hours.clip(0, HOURS).tolist()]
+        background_codes = self._background_codes(mentees, rows, components[:, BACKGROUND])
         return [
-            [sentence for sentence in four if sentence is not None]
-            for four in zip(role_sentences, gap_sentences, hour_sentences, came_from, strict=True)
+            "[" + ", ".join(code for code in four if code is not None) + "]"
+            for four in zip(role_codes, gap_codes, hour_codes, background_codes, strict=True)
         ]
 
-    def _role_sentences(
+    def _role_codes(
         self, mentees: MenteeArrays, rows: np.ndarray, columns: np.ndarray, role_fit: np.ndarray
     ) -> list[str | None]:
         target = mentees.target_role[rows].astype(np.int64)
-        sentences: list[str | None] = [None] * rows.shape[0]
-        full = role_fit >= 0.999
+        codes: list[str | None] = [None] * rows.shape[0]
+        full = role_fit >= FULL
         for pair, role in zip(np.flatnonzero(full).tolist(), target[full].tolist(), strict=True):
-            sentences[pair] = self._worked_as[role]
+            codes[pair] = self._worked_in[role]
         partial = np.flatnonzero(~full & (role_fit > 0))
         if partial.size:
             # The closest role the mentor worked in: the first of the most similar ones.
@@ -95,14 +114,14 @@ class Explainer:
             for pair, near, role in zip(
                 partial.tolist(), closest.tolist(), target[partial].tolist(), strict=True
             ):
-                sentences[pair] = self._worked_close[near][role]
-        return sentences
+                codes[pair] = self._worked_close[near][role]
+        return codes
 
-    def _gap_sentences(
+    def _gap_codes(
         self, mentees: MenteeArrays, rows: np.ndarray, columns: np.ndarray
     ) -> list[str | None]:
-        """ "Covers c of your g missing skills: a, b, c, d, ..." (the first four it covers, most
-        urgent first), or None for a mentee without a gap."""
+        """``covers_gap`` with the first `SKILLS_NAMED` covered skills (most urgent first), or
+        None for a mentee without a gap."""
         weight, level = mentees.gap_weight, mentees.gap_level
         sizes = np.diff(weight.indptr)
         # Each mentee's entries most urgent first (ties in skill order): one sort for the batch.
@@ -118,65 +137,35 @@ class Explainer:
         covered = held >= required[entry]
         covered_pair, covered_skill = pair[covered], skill[entry][covered]
         covered_counts = np.bincount(covered_pair, minlength=rows.shape[0])
-        # Names of the first SKILLS_NAMED covered skills of each pair.
+        # The first SKILLS_NAMED covered skills of each pair.
         first = np.cumsum(covered_counts) - covered_counts
         position = np.arange(covered_pair.shape[0]) - first[covered_pair]
         named = position < SKILLS_NAMED
-        names = self.taxonomy.skill_names
-        named_skills = [names[index] for index in covered_skill[named].tolist()]
+        encoded = self._skill_json
+        named_skills = [encoded[index] for index in covered_skill[named].tolist()]
         named_counts = np.minimum(covered_counts, SKILLS_NAMED).tolist()
-        sentences: list[str | None] = []
+        codes: list[str | None] = []
         start = 0
         for size, total, shown in zip(
             counts.tolist(), covered_counts.tolist(), named_counts, strict=True
         ):
             if not size:
-                sentences.append(None)
+                codes.append(None)
                 continue
-            sentence = f"Covers {total} of your {size} missing skills"
-            if shown:
-                more = ", ..." if total > SKILLS_NAMED else ""
-                sentence += ": " + ", ".join(named_skills[start : start + shown]) + more
-                start += shown
-            sentences.append(sentence)
-        return sentences
+            skills = ", ".join(named_skills[start : start + shown])
+            start += shown
+            codes.append(
+                f'{{"code": "covers_gap", "covered": {total}, "missing": {size}, '
+                f'"skills": [{skills}]}}'
+            )
+        return codes
 
-    def _background_sentences(
+    def _background_codes(
         self, mentees: MenteeArrays, rows: np.ndarray, background: np.ndarray
     ) -> list[str | None]:
-        sentences: list[str | None] = [None] * rows.shape[0]
-        same = background >= 0.999
+        codes: list[str | None] = [None] * rows.shape[0]
+        same = background >= FULL
         origin = mentees.background[rows[same]].tolist()
         for pair, index in zip(np.flatnonzero(same).tolist(), origin, strict=True):
-            sentences[pair] = self._came_from[index]
-        return sentences
-
-
-# The sentences that speak of the mentor in the third person and of the mentee as "you", and how
-# the mentor reads them. The others (working hours, background) read the same from both sides.
-_FOR_MENTOR = (
-    (
-        re.compile(r"Has worked as (?P<role>.+), a role close to (?P<target>.+)$"),
-        r"You have worked as \g<role>, a role close to \g<target>, which they aim at",
-    ),
-    (
-        re.compile(r"Has worked as (?P<role>.+)$"),
-        r"You have worked as \g<role>, the role they aim at",
-    ),
-    (
-        re.compile(r"Covers (?P<covered>\d+) of your (?P<gap>\d+) missing skills"),
-        r"You cover \g<covered> of their \g<gap> missing skills",
-    ),
-)
-
-
-def for_mentor(sentences: Sequence[str]) -> list[str]:
-    """A match's explanation as its mentor reads it ("You cover 4 of their 5 missing skills")."""
-    worded = []
-    for sentence in sentences:
-        for pattern, replacement in _FOR_MENTOR:
-            if pattern.match(sentence):
-                sentence = pattern.sub(replacement, sentence, count=1)
-                break
-        worded.append(sentence)
-    return worded
+            codes[pair] = self._came_from[index]
+        return codes

@@ -1,9 +1,11 @@
 """Profiles as the engine's arrays: the one bridge between the database and `engine`.
 
-`MatchingContext` holds what every chunk of a run shares (the taxonomy's index spaces, the role
-similarity and the mentor pool); `mentee_batch` loads a batch of mentees against it. Role
-similarity is the weighted Jaccard index of two roles' requirements (importance as weight), so a
-mentor who did a role that needs much the same skills gets partial `role_fit`.
+`taxonomy_index_load` reads the taxonomy's index spaces (roles, skills, backgrounds by position,
+with their slugs for explanation codes) and the role similarity; `mentor_pool_load` the approved
+mentors against it; `mentee_batch_load` a batch of mentees, with the pairs they must never be
+matched with. A run loads the first two once (`snapshot`), then one batch of mentees at a time.
+Role similarity is the weighted Jaccard index of two roles' requirements (importance as weight),
+so a mentor who did a role that needs much the same skills gets partial `role_fit`.
 """
 
 from collections import Counter, defaultdict
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -19,7 +22,7 @@ import scipy.sparse as sp
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from mentorship.matching.engine import MenteeArrays, MentorArrays
+from mentorship.matching.engine import MenteeArrays, MentorArrays, csr_from_parts
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.gap import gap_priorities
 from mentorship.profiles.models import (
@@ -47,10 +50,15 @@ def utc_offset_hours(zone: str, at: datetime) -> float:
     return _utc_offset_hours(zone, at.replace(minute=0, second=0, microsecond=0))
 
 
-def _csr(rows: list[int], columns: list[int], values: list, shape: tuple[int, int], dtype):
-    return sp.csr_array(
-        (np.asarray(values, dtype=dtype), (np.asarray(rows, dtype=np.int64), columns)),
-        shape=shape,
+def _csr(
+    rows: list[int], columns: list[int], values: list, shape: tuple[int, int], dtype: Any
+) -> sp.csr_array:
+    return csr_from_parts(
+        [np.asarray(rows, dtype=np.int64)],
+        [np.asarray(columns, dtype=np.int64)],
+        [np.asarray(values, dtype=dtype)],
+        shape,
+        dtype,
     )
 
 
@@ -65,15 +73,16 @@ def _language_matrix(language_lists: Sequence[list[str]]) -> sp.csr_array:
 
 
 @dataclass
-class Taxonomy:
-    """Index spaces of roles, skills and backgrounds, with names for explanations."""
+class TaxonomyIndex:
+    """Index spaces of roles, skills and backgrounds (position = column in the engine's arrays),
+    with their slugs for explanation codes, the role requirements and the role similarity."""
 
     role_ids: list[int]
-    role_names: list[str]
+    role_slugs: list[str]
     skill_ids: list[int]
-    skill_names: list[str]
+    skill_slugs: list[str]
     background_ids: list[int]
-    background_names: list[str]
+    background_slugs: list[str]
     requirements: dict[int, list[tuple[int, int, int]]]
     role_similarity: np.ndarray
     role_index: dict[int, int] = field(init=False)
@@ -86,23 +95,24 @@ class Taxonomy:
         self.background_index = {pk: index for index, pk in enumerate(self.background_ids)}
 
 
-def taxonomy_load() -> Taxonomy:
-    roles = list(Role.objects.order_by("pk").values_list("pk", "name"))
-    skills = list(Skill.objects.order_by("pk").values_list("pk", "name"))
-    backgrounds = list(Background.objects.order_by("pk").values_list("pk", "name"))
+def taxonomy_index_load() -> TaxonomyIndex:
+    """The taxonomy as the engine's index spaces (read once per run and process)."""
+    roles = list(Role.objects.order_by("pk").values_list("pk", "slug"))
+    skills = list(Skill.objects.order_by("pk").values_list("pk", "slug"))
+    backgrounds = list(Background.objects.order_by("pk").values_list("pk", "slug"))
     requirements: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for role_id, skill_id, importance, level in RoleRequirement.objects.values_list(
         "role_id", "skill_id", "importance", "level"
     ):
         requirements[role_id].append((skill_id, importance, level))
     role_ids = [pk for pk, _ in roles]
-    return Taxonomy(
+    return TaxonomyIndex(
         role_ids=role_ids,
-        role_names=[name for _, name in roles],
+        role_slugs=[slug for _, slug in roles],
         skill_ids=[pk for pk, _ in skills],
-        skill_names=[name for _, name in skills],
+        skill_slugs=[slug for _, slug in skills],
         background_ids=[pk for pk, _ in backgrounds],
-        background_names=[name for _, name in backgrounds],
+        background_slugs=[slug for _, slug in backgrounds],
         requirements=dict(requirements),
         role_similarity=role_similarity(role_ids, requirements),
     )
@@ -138,7 +148,7 @@ class MentorPool:
         return len(self.arrays)
 
 
-def mentor_pool_load(taxonomy: Taxonomy, *, at: datetime | None = None) -> MentorPool:
+def mentor_pool_load(taxonomy: TaxonomyIndex, *, at: datetime | None = None) -> MentorPool:
     """Every approved mentor, by user id; eligible = accepting and with a free place."""
     at = at or timezone.now()
     profiles = list(
@@ -201,7 +211,7 @@ class MenteeBatch:
 
 
 def mentee_batch_load(
-    taxonomy: Taxonomy,
+    taxonomy: TaxonomyIndex,
     pool: MentorPool,
     *,
     profiles: Q,
@@ -231,12 +241,11 @@ def mentee_batch_load(
     )
     mentions: dict[int, Counter] = defaultdict(Counter)
     for mentee_id, skill_id, count in (
-        JobDescription.skills.through.objects.filter(
-            jobdescription__mentee_id__in=_subquery(profiles)
-        )
-        .values("jobdescription__mentee_id", "skill_id")
+        # How many of each mentee's job descriptions mention each skill.
+        JobDescription.objects.filter(mentee_id__in=_subquery(profiles), skills__isnull=False)
+        .values("mentee_id", "skills")
         .annotate(count=Count("pk"))
-        .values_list("jobdescription__mentee_id", "skill_id", "count")
+        .values_list("mentee_id", "skills", "count")
     ):
         mentions[mentee_id][skill_id] = count
 

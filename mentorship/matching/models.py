@@ -62,7 +62,7 @@ class MatchRunChunk(models.Model):
 
 
 class Match(models.Model):
-    """A mentor in a mentee's top-k, with the score, its components and why, in words."""
+    """A mentor in a mentee's top-k, with the score, its components and why (as codes)."""
 
     # The unique pair and the mentor's index below lead with these columns, so the FKs need none
     # of their own: fewer indexes to maintain when a run writes a million rows.
@@ -81,7 +81,11 @@ class Match(models.Model):
     rank = models.PositiveSmallIntegerField(help_text="1 = best for this mentee")
     score = models.FloatField()
     components = models.JSONField()
-    explanation = models.JSONField(help_text="Sentences that say why, built from the components.")
+    explanation_codes = models.JSONField(
+        default=list,
+        help_text="Why, as codes with parameters (see matching.explanations), put into words for "
+        "each reader by matching.wording.",
+    )
     suggested = models.BooleanField(
         default=False, help_text="The mentor the stable assignment proposes for this mentee."
     )

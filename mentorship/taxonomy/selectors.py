@@ -1,6 +1,9 @@
 """Reads of the taxonomy, and resolution of what people type into taxonomy rows."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, Prefetch, Q, QuerySet, Value
 
 from mentorship.taxonomy.extraction import SkillMatcher
 from mentorship.taxonomy.models import Background, Role, RoleRequirement, Skill
@@ -36,3 +39,51 @@ def skill_matcher(*, include_slugs: bool = False) -> SkillMatcher:
         if include_slugs:
             names[skill.slug].append(skill.slug)
     return SkillMatcher(names)
+
+
+@dataclass(frozen=True)
+class TaxonomyNames:
+    """Display names by slug, for putting codes that name roles, skills and backgrounds into
+    words; a slug without a row (deleted since) reads as itself."""
+
+    roles: Mapping[str, str] = field(default_factory=dict)
+    skills: Mapping[str, str] = field(default_factory=dict)
+    backgrounds: Mapping[str, str] = field(default_factory=dict)
+
+    def role(self, slug: str) -> str:
+        return self.roles.get(slug, slug)
+
+    def skill(self, slug: str) -> str:
+        return self.skills.get(slug, slug)
+
+    def background(self, slug: str) -> str:
+        return self.backgrounds.get(slug, slug)
+
+
+def taxonomy_names(
+    *, roles: Iterable[str] = (), skills: Iterable[str] = (), backgrounds: Iterable[str] = ()
+) -> TaxonomyNames:
+    """The names of these slugs, in one query (none when no slug is asked for)."""
+    wanted = {"role": set(roles), "skill": set(skills), "background": set(backgrounds)}
+    if not any(wanted.values()):
+        return TaxonomyNames()
+    models: dict[str, type[Role] | type[Skill] | type[Background]] = {
+        "role": Role,
+        "skill": Skill,
+        "background": Background,
+    }
+    parts = [
+        models[kind]
+        .objects.filter(slug__in=slugs)
+        .order_by()  # no ORDER BY inside a UNION
+        .values_list(Value(kind, output_field=CharField()), "slug", "name")
+        for kind, slugs in wanted.items()
+        if slugs
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found: dict[str, dict[str, str]] = {kind: {} for kind in models}
+    for kind, slug, name in rows:
+        found[kind][slug] = name
+    return TaxonomyNames(
+        roles=found["role"], skills=found["skill"], backgrounds=found["background"]
+    )

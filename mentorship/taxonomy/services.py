@@ -23,7 +23,7 @@ def reference_taxonomy() -> dict[str, Any]:
 
 
 @transaction.atomic
-def taxonomy_load(*, data: dict[str, Any]) -> dict[str, int]:
+def taxonomy_import(*, data: dict[str, Any]) -> dict[str, int]:
     """Create every shipped row that is missing; returns how many rows of each kind were created.
 
     Idempotent, and it never overwrites: a row that exists (matched by slug, or by role and

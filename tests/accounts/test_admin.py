@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from mentorship.accounts.models import User
 from mentorship.taxonomy.models import Role
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +47,14 @@ def test_createsuperuser_from_the_environment_makes_a_staff_user(monkeypatch, ap
     ],
 )
 def test_admin_pages_load_for_staff(client, staff, url):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     client.force_login(staff)
 
     assert client.get(url).status_code == 200
 
 
 def test_staff_edit_a_role_with_its_requirements_and_milestones_inline(client, staff):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     role = Role.objects.get(slug="data-scientist")
     client.force_login(staff)
 

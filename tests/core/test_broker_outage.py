@@ -8,7 +8,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from mentorship.matching.models import MatchRun
-from mentorship.matching.services import match_runs_redispatch_stuck
+from mentorship.matching.runs import match_runs_redispatch_stuck
 from mentorship.notifications.models import Notification
 from mentorship.notifications.services import notifications_requeue_pending
 

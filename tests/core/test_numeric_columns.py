@@ -38,7 +38,7 @@ def test_the_columns_are_the_rows_values_with_their_types():
 def test_a_float_column_keeps_every_bit_and_an_empty_query_gives_empty_arrays():
     person, other = MenteeFactory(), MentorFactory()
     Match.objects.create(
-        mentee=person, mentor=other, rank=1, score=0.123457, components={}, explanation=[],
+        mentee=person, mentor=other, rank=1, score=0.123457, components={}, explanation_codes=[],
         computed_at=timezone.now(),
     )  # fmt: skip
 

@@ -21,15 +21,15 @@ from django.db.models import Count, Max
 
 from mentorship.accounts.models import User
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk
-from mentorship.matching.services import match_run_start
+from mentorship.matching.runs import match_run_start
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Notification
 from mentorship.profiles.models import MenteeProfile
 from mentorship.progress.models import CheckIn
-from mentorship.progress.services import open_weekly_checkins
+from mentorship.progress.sweep import open_weekly_checkins
 from mentorship.progress.tasks import sweep_weekly_checkins
 from mentorship.taxonomy.models import Role
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.faults.processes import (
     holding,
     shared_redis,
@@ -51,7 +51,7 @@ MENTORS = 10
 CHUNK = 2  # the workers' MATCHING_CHUNK_SIZE
 CHUNKS = MENTEES // CHUNK
 PAUSE_AT = 10  # the chunk the first worker is killed in
-SCORE_CHUNK = "mentorship.matching.tasks.score_match_chunk"
+SCORE_CHUNK = "mentorship.matching.tasks.match_chunk_score"
 
 MID_TRANSACTION = "inside the chunk's transaction"
 AFTER_COMMIT = "after the chunk's commit, before its acknowledgement"
@@ -59,7 +59,7 @@ AFTER_COMMIT = "after the chunk's commit, before its acknowledgement"
 
 def seed_matching() -> list[int]:
     """60 mentees and 10 mentors (19 places); returns the mentees' ids in chunk order."""
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     mentees = [
         make_mentee(
             role=ROLES[index % 4],
@@ -200,7 +200,7 @@ LOCKS = {
 def seed_mentorships() -> dict[int, int]:
     """2,000 active mentorships of mentees in four time zones with 40 mentors, in a few bulk
     statements; returns mentorship id -> mentee id."""
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     role = Role.objects.get(slug="data-scientist")
     mentors = User.objects.bulk_create(
         User(email=f"sweep-mentor-{n}@example.org", name=f"Mentor {n}", role="mentor", password="!")

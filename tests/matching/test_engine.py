@@ -11,23 +11,24 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from bench.engine import (
-    DEFAULT_WEIGHTS,
-    ReferencePool,
-    rank_reference,
-    score_pair_reference,
-    synthetic_pool,
-)
 from mentorship.matching import engine
+from mentorship.matching.components import DEFAULT_WEIGHTS
 from mentorship.matching.engine import (
     COMPONENTS,
     MenteeArrays,
     MentorArrays,
     ScoreResult,
+    kernels,
     score,
     score_chunk,
     timezone_overlap,
 )
+from mentorship.matching.engine.reference import (
+    ReferencePool,
+    rank_reference,
+    score_pair_reference,
+)
+from mentorship.matching.engine.synthetic import synthetic_pool
 
 ROLES = ["data-engineer", "data-analyst", "data-scientist", "ml-engineer", "ml-researcher"]
 SKILLS = ["python", "sql", "spark", "kafka", "airflow", "pandas", "scikit-learn", "pytorch"]
@@ -486,10 +487,12 @@ def test_one_prepared_pool_scores_batch_after_batch_as_fresh_calls_do(
         mine = exclusions[(exclusions[:, 0] >= start) & (exclusions[:, 0] < stop)]
         batch = _rows_of(pool.mentees, start, stop)
         local = np.column_stack([mine[:, 0] - start, mine[:, 1]])
-        parts[start] = prepared.score(batch, k=10, exclusions=local)
+        parts[start] = engine.score_prepared(prepared, batch, k=10, exclusions=local)
         assert _same(parts[start], score(batch, *args[1:], k=10, exclusions=local))
     assert _same(whole, ScoreResult.concatenate(parts[start] for start, _ in sorted(bounds)))
-    again = prepared.score_chunk(pool.mentees, 200, 450, k=10, exclusions=exclusions)
+    again = engine.score_prepared_chunk(
+        prepared, pool.mentees, 200, 450, k=10, exclusions=exclusions
+    )
     assert _same(again, parts[200])
 
 
@@ -498,7 +501,7 @@ def test_the_public_sparse_product_gives_the_same_result(
 ) -> None:
     args = (pool.mentees, pool.mentors, pool.role_similarity, DEFAULT_WEIGHTS)
     fast = score(*args, k=10, chunk_size=200)
-    monkeypatch.setattr(engine, "_csr_matvecs", None)
+    monkeypatch.setattr(kernels, "_csr_matvecs", None)
     assert _same(fast, score(*args, k=10, chunk_size=200))
 
 

@@ -1,25 +1,44 @@
-"""Explanations: the sentences built for every pair of a batch, and how the mentor reads them."""
+"""Explanations: the codes built for every pair of a batch, and the sentences each side reads."""
+
+import json
 
 import numpy as np
 import scipy.sparse as sp
+from django.utils.text import slugify
 
 from mentorship.matching.engine import COMPONENTS, MenteeArrays, MentorArrays
-from mentorship.matching.explanations import Explainer, for_mentor
-from mentorship.matching.features import Taxonomy
+from mentorship.matching.explanations import Explainer
+from mentorship.matching.features import TaxonomyIndex
+from mentorship.matching.wording import render
+from mentorship.taxonomy.selectors import TaxonomyNames
 
 ROLES = ["Data Engineer", "Data Analyst", "Machine Learning Engineer"]
 SKILLS = ["Python", "SQL", "Apache Spark", "Kafka", "Airflow", "dbt", "Docker"]
 BACKGROUNDS = ["Physics", "Software engineering"]
-TAXONOMY = Taxonomy(
+TAXONOMY = TaxonomyIndex(
     role_ids=[10, 11, 12],
-    role_names=ROLES,
+    role_slugs=[slugify(name) for name in ROLES],
     skill_ids=list(range(100, 100 + len(SKILLS))),
-    skill_names=SKILLS,
+    skill_slugs=[slugify(name) for name in SKILLS],
     background_ids=[20, 21],
-    background_names=BACKGROUNDS,
+    background_slugs=[slugify(name) for name in BACKGROUNDS],
     requirements={},
     role_similarity=np.array([[1.0, 0.3, 0.5], [0.3, 1.0, 0.2], [0.5, 0.2, 1.0]], dtype=np.float32),
 )
+NAMES = TaxonomyNames(
+    roles={slugify(name): name for name in ROLES},
+    skills={slugify(name): name for name in SKILLS},
+    backgrounds={slugify(name): name for name in BACKGROUNDS},
+)
+
+
+def _explain(explainer: Explainer, *args) -> list[list[dict]]:
+    """The codes of each pair, read back from the JSON text the store writes."""
+    return [json.loads(text) for text in explainer.explain(*args)]
+
+
+def _sentences(codes: list[list[dict]], reader: str = "mentee") -> list[list[str]]:
+    return [render(pair, reader=reader, names=NAMES) for pair in codes]
 
 
 def _matrix(rows: list[dict[int, float]], width: int, dtype) -> sp.csr_array:
@@ -91,7 +110,8 @@ def test_each_pair_is_explained_from_its_components_and_the_skills_the_mentor_ho
     )
     explainer = Explainer(TAXONOMY, mentors)
 
-    sentences = explainer.explain(
+    codes = _explain(
+        explainer,
         mentees,
         np.array([0, 0, 1]),
         np.array([0, 1, 1]),
@@ -104,7 +124,26 @@ def test_each_pair_is_explained_from_its_components_and_the_skills_the_mentor_ho
         ),
     )
 
-    assert sentences == [
+    assert codes[0] == [
+        {"code": "worked_in_role", "role": "data-engineer"},
+        {
+            "code": "covers_gap",
+            "covered": 5,
+            "missing": 6,
+            "skills": ["apache-spark", "kafka", "airflow", "dbt"],
+        },
+        {"code": "hours_overlap", "hours": 9},
+        {"code": "same_background", "background": "physics"},
+    ]
+    assert codes[2] == [
+        {
+            "code": "worked_in_close_role",
+            "role": "machine-learning-engineer",
+            "target": "data-engineer",
+        },
+        {"code": "hours_overlap", "hours": 0},
+    ]
+    assert _sentences(codes) == [
         [
             "Has worked as a data engineer",
             "Covers 5 of your 6 missing skills: Apache Spark, Kafka, Airflow, dbt, ...",
@@ -128,42 +167,81 @@ def test_a_mentor_without_a_close_role_gets_no_role_sentence_and_an_empty_batch_
     explainer = Explainer(TAXONOMY, _mentors([[]], [{}]))
     mentees = _mentees([{"SQL": (1.0, 2)}], [-1])
 
-    [only] = explainer.explain(
-        mentees, np.array([0]), np.array([0]), np.array([_components(0.0, 0.5, 0.0)])
+    [only] = _explain(
+        explainer, mentees, np.array([0]), np.array([0]), np.array([_components(0.0, 0.5, 0.0)])
     )
 
-    assert only == ["Covers 0 of your 1 missing skills", "4 hours of overlap in your working day"]
+    assert only == [
+        {"code": "covers_gap", "covered": 0, "missing": 1, "skills": []},
+        {"code": "hours_overlap", "hours": 4},
+    ]
+    assert _sentences([only]) == [
+        ["Covers 0 of your 1 missing skills", "4 hours of overlap in your working day"]
+    ]
     assert (
         explainer.explain(mentees, np.array([]), np.array([]), np.zeros((0, len(COMPONENTS)))) == []
     )
 
 
 def test_a_mentor_reads_the_sentences_about_them_in_the_second_person():
-    mentee_side = [
+    codes = [
+        {"code": "worked_in_role", "role": "data-scientist"},
+        {
+            "code": "covers_gap",
+            "covered": 5,
+            "missing": 6,
+            "skills": ["pandas", "scikit-learn", "sql", "git"],
+        },
+        {"code": "hours_overlap", "hours": 6},
+        {"code": "same_background", "background": "physics"},
+    ]
+    names = TaxonomyNames(
+        roles={"data-scientist": "Data scientist"},
+        skills={"pandas": "pandas", "scikit-learn": "scikit-learn", "sql": "SQL", "git": "Git"},
+        backgrounds={"physics": "Physics"},
+    )
+
+    assert render(codes, reader="mentee", names=names) == [
         "Has worked as a data scientist",
-        "Covers 4 of your 5 missing skills: pandas, scikit-learn, SQL, Git, ...",
+        "Covers 5 of your 6 missing skills: pandas, scikit-learn, SQL, Git, ...",
         "6 hours of overlap in your working day",
         "Also came from physics",
     ]
-
-    assert for_mentor(mentee_side) == [
+    assert render(codes, reader="mentor", names=names) == [
         "You have worked as a data scientist, the role they aim at",
-        "You cover 4 of their 5 missing skills: pandas, scikit-learn, SQL, Git, ...",
+        "You cover 5 of their 6 missing skills: pandas, scikit-learn, SQL, Git, ...",
         "6 hours of overlap in your working day",
         "Also came from physics",
     ]
 
 
-def test_a_close_role_and_an_empty_cover_are_reworded_too():
-    mentee_side = [
-        "Has worked as a machine learning engineer, a role close to data scientist",
-        "Covers 0 of your 3 missing skills",
-        "No overlap in your working hours",
+def test_a_close_role_and_an_empty_cover_are_worded_for_the_mentor_too():
+    codes = [
+        {
+            "code": "worked_in_close_role",
+            "role": "machine-learning-engineer",
+            "target": "data-engineer",
+        },
+        {"code": "covers_gap", "covered": 0, "missing": 3, "skills": []},
+        {"code": "hours_overlap", "hours": 0},
     ]
 
-    assert for_mentor(mentee_side) == [
-        "You have worked as a machine learning engineer, a role close to data scientist, "
-        "which they aim at",
-        "You cover 0 of their 3 missing skills",
-        "No overlap in your working hours",
+    assert _sentences([codes], reader="mentor") == [
+        [
+            "You have worked as a machine learning engineer, a role close to data engineer, "
+            "which they aim at",
+            "You cover 0 of their 3 missing skills",
+            "No overlap in your working hours",
+        ]
+    ]
+
+
+def test_a_slug_deleted_since_reads_as_itself_and_an_unknown_code_is_left_out():
+    codes = [
+        {"code": "covers_gap", "covered": 1, "missing": 2, "skills": ["quantum-sql"]},
+        {"code": "from_a_newer_release", "x": 1},
+    ]
+
+    assert render(codes, reader="mentee", names=TaxonomyNames()) == [
+        "Covers 1 of your 2 missing skills: quantum-sql"
     ]

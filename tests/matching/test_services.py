@@ -5,17 +5,17 @@ from django.core.management import call_command
 from django.db import connection
 
 from mentorship.matching.models import Match, MatchRun
-from mentorship.matching.services import (
+from mentorship.matching.refresh import matches_refresh_mentees, matches_refresh_mentor
+from mentorship.matching.runs import (
     match_chunk_score,
     match_run_finish,
     match_run_plan,
     match_run_start,
-    matches_refresh_mentees,
-    matches_refresh_mentor,
 )
+from mentorship.matching.wording import names_for, render
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import MentorProfile
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 
 SPARK_KAFKA = {"apache-spark": 4, "kafka": 4, "sql": 4, "hadoop": 3, "python": 4}
@@ -23,7 +23,7 @@ SPARK_KAFKA = {"apache-spark": 4, "kafka": 4, "sql": 4, "hadoop": 3, "python": 4
 
 @pytest.fixture(autouse=True)
 def taxonomy(db):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 def ranked(mentee) -> list[int]:
@@ -49,10 +49,16 @@ def test_a_future_data_engineer_gets_the_data_engineer_who_knows_spark_and_kafka
 
     assert ranked(mentee) == [engineer.pk, analyst.pk, researcher.pk]
     best = Match.objects.get(mentee=mentee, mentor=engineer)
-    assert best.explanation[0] == "Has worked as a data engineer"
-    assert best.explanation[1].startswith("Covers ")
-    assert "Apache Spark" in best.explanation[1]
-    assert "9 hours of overlap in your working day" in best.explanation
+    codes = best.explanation_codes
+    assert codes[0] == {"code": "worked_in_role", "role": "data-engineer"}
+    assert codes[1]["code"] == "covers_gap"
+    assert "apache-spark" in codes[1]["skills"]
+    assert {"code": "hours_overlap", "hours": 9} in codes
+    sentences = render(codes, reader="mentee", names=names_for([codes]))
+    assert sentences[0] == "Has worked as a data engineer"
+    assert sentences[1].startswith("Covers ")
+    assert "Apache Spark" in sentences[1]
+    assert "9 hours of overlap in your working day" in sentences
     assert best.components["role_fit"] == 1.0
     assert best.suggested
 
@@ -212,7 +218,13 @@ def test_a_mentee_in_an_active_mentorship_takes_no_place_in_the_assignment():
 def stored_matches() -> list[tuple]:
     return list(
         Match.objects.order_by("mentee_id", "rank").values_list(
-            "mentee_id", "mentor_id", "rank", "score", "components", "explanation", "suggested"
+            "mentee_id",
+            "mentor_id",
+            "rank",
+            "score",
+            "components",
+            "explanation_codes",
+            "suggested",
         )
     )
 
@@ -220,7 +232,7 @@ def stored_matches() -> list[tuple]:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="connections of their own")
 @pytest.mark.django_db(transaction=True)
 def test_batches_written_on_connections_of_their_own_store_what_one_connection_stores(settings):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     roles = ("data-scientist", "data-engineer", "data-analyst")
     for index in range(9):
         make_mentee(role=roles[index % 3], skills={"python": 1 + index % 3})

@@ -3,8 +3,8 @@
 import pytest
 
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk
-from mentorship.matching.services import match_run_start
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.matching.runs import match_run_start
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.conftest import running_workers
 from tests.matching.builders import make_mentee, make_mentor
 from tests.polling import wait_for
@@ -36,7 +36,7 @@ def stored() -> list[tuple]:
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_a_run_and_store_what_one_worker_stores(database_url, tmp_path, staff):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     for index in range(24):
         make_mentee(role=ROLES[index % 4], skills={"python": 1 + index % 3, "sql": 2})
     for index in range(8):

@@ -3,14 +3,14 @@
 import pytest
 
 from mentorship.matching.models import Match, MatchRun
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 from tests.polling import wait_for
 
 
 @pytest.mark.services
 def test_a_run_requested_through_the_api_is_done_by_the_worker(celery_worker, client_for, staff):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     mentees = [make_mentee(role="data-scientist", skills={"python": 2}) for _ in range(5)]
     for role in ("data-scientist", "data-engineer", "data-analyst"):
         make_mentor(roles=(role,), skills={"python": 4, "pandas": 4, "sql": 4}, capacity=2)

@@ -4,13 +4,13 @@ import pytest
 from django.core.management import call_command
 
 from mentorship.taxonomy.models import MilestoneTemplate, Role, RoleRequirement, Skill, SkillAlias
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 
 pytestmark = pytest.mark.django_db
 
 
 def test_loading_creates_the_five_roles_and_over_a_hundred_skills():
-    created = taxonomy_load(data=reference_taxonomy())
+    created = taxonomy_import(data=reference_taxonomy())
 
     assert set(Role.objects.values_list("slug", flat=True)) == {
         "data-engineer",
@@ -28,10 +28,10 @@ def test_loading_creates_the_five_roles_and_over_a_hundred_skills():
 
 
 def test_loading_twice_creates_nothing_the_second_time():
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     counts = (Skill.objects.count(), SkillAlias.objects.count(), RoleRequirement.objects.count())
 
-    created = taxonomy_load(data=reference_taxonomy())
+    created = taxonomy_import(data=reference_taxonomy())
 
     assert set(created.values()) == {0}
     assert (
@@ -42,13 +42,13 @@ def test_loading_twice_creates_nothing_the_second_time():
 
 
 def test_loading_keeps_staff_edits():
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     requirement = RoleRequirement.objects.get(role__slug="data-engineer", skill__slug="sql")
     requirement.level = 5
     requirement.save()
     Skill.objects.filter(slug="python").update(name="Python 3")
 
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
     requirement.refresh_from_db()
     assert requirement.level == 5
@@ -56,7 +56,7 @@ def test_loading_keeps_staff_edits():
 
 
 def test_the_seed_skills_of_each_role_are_core_requirements():
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
     def core(role: str) -> set[str]:
         return set(

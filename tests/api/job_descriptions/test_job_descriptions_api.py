@@ -4,7 +4,7 @@ import pytest
 
 from mentorship.profiles.models import JobDescription
 from mentorship.profiles.services import MAX_JOB_DESCRIPTIONS
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.factories import MenteeFactory
 
 JOBS = "/api/v1/me/job-descriptions"
@@ -19,7 +19,7 @@ POSTING = {
 
 @pytest.fixture(autouse=True)
 def taxonomy(db):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 @pytest.fixture

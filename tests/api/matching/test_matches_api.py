@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from mentorship.matching.models import MatchRun
 from mentorship.profiles.models import MentorProfile
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.models import Skill
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 
 URL = "/api/v1/matches"
@@ -14,7 +15,7 @@ RUNS = "/api/v1/admin/matching-runs"
 
 @pytest.fixture(autouse=True)
 def pool(db):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     mentees = [
         make_mentee(role="data-engineer", skills={"python": 3}, background="physics")
         for _ in range(3)
@@ -44,13 +45,13 @@ def test_a_mentee_sees_their_mentors_best_first_with_why(client_for, pool):
     scores = [match["score"] for match in results]
     assert scores == sorted(scores, reverse=True)
     best = results[0]
-    assert set(best["components"]) == {
+    assert list(best["components"]) == [
         "role_fit",
         "gap_coverage",
         "timezone",
         "background",
         "skill_depth",
-    }
+    ]
     assert "Has worked as a data engineer" in best["explanation"]
     assert "Also came from physics" in best["explanation"]
     assert best["mentee"] is None
@@ -74,6 +75,41 @@ def test_a_mentor_sees_the_mentees_matched_to_them_without_contact_details(clien
     assert first["explanation"][1].startswith("You cover ")
     assert " of their " in first["explanation"][1]
     assert "Also came from physics" in first["explanation"]
+
+
+def test_both_sides_get_the_same_reasons_as_codes_and_each_reads_them_in_their_own_words(
+    client_for, pool
+):
+    mentees, mentors = pool
+    as_mentee = client_for(mentees[0]).get(URL).json()["results"][0]
+    as_mentor = next(
+        match
+        for match in client_for(mentors[0]).get(URL).json()["results"]
+        if match["mentee"]["id"] == mentees[0].pk
+    )
+
+    codes = as_mentee["explanation_codes"]
+    assert codes == as_mentor["explanation_codes"]
+    assert codes[0] == {"code": "worked_in_role", "role": "data-engineer"}
+    gap = next(code for code in codes if code["code"] == "covers_gap")
+    assert set(gap["skills"]) <= {"apache-spark", "kafka", "sql", "pandas"}
+    assert {"code": "same_background", "background": "physics"} in codes
+    # One sentence per code, worded for each reader; skills by name, not by slug.
+    assert len(as_mentee["explanation"]) == len(as_mentor["explanation"]) == len(codes)
+    gap_sentence = as_mentee["explanation"][codes.index(gap)]
+    assert gap_sentence.startswith(f"Covers {gap['covered']} of your {gap['missing']} missing")
+    assert "Apache Spark" in gap_sentence
+    assert "apache-spark" not in gap_sentence
+    assert as_mentor["explanation"][codes.index(gap)].startswith(f"You cover {gap['covered']} of")
+
+
+def test_a_renamed_skill_reads_under_its_new_name_without_a_new_run(client_for, pool):
+    mentees, _ = pool
+    Skill.objects.filter(slug="apache-spark").update(name="Spark (Apache)")
+
+    explanation = client_for(mentees[0]).get(URL).json()["results"][0]["explanation"]
+
+    assert any("Spark (Apache)" in sentence for sentence in explanation)
 
 
 def test_min_score_filters_and_a_bad_one_is_a_400(client_for, pool):

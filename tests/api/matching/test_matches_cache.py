@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from mentorship.matching.models import Match
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
 
 URL = "/api/v1/matches"
@@ -12,7 +12,7 @@ URL = "/api/v1/matches"
 
 @pytest.fixture
 def matched(db):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
     mentee = make_mentee(role="data-scientist", skills={"python": 2})
     mentor = make_mentor(roles=("data-scientist",), skills={"python": 5, "pandas": 4})
     call_command("run_matching", verbosity=0)

@@ -3,12 +3,12 @@
 import pytest
 
 from mentorship.taxonomy.models import Skill
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 
 
 @pytest.fixture(autouse=True)
 def taxonomy(db):
-    taxonomy_load(data=reference_taxonomy())
+    taxonomy_import(data=reference_taxonomy())
 
 
 @pytest.mark.parametrize("url", ["/api/v1/roles", "/api/v1/skills", "/api/v1/backgrounds"])

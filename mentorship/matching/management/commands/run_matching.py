@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from mentorship.matching import services
+from mentorship.matching import runs
 from mentorship.matching.models import MatchRun
 
 BAR_WIDTH = 40
@@ -17,13 +17,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         run = MatchRun.objects.create()
         try:
-            chunks = services.match_run_plan(run_id=run.pk)
+            chunks = runs.match_run_plan(run_id=run.pk)
             for done, chunk in enumerate(chunks, start=1):
-                services.match_chunk_score(run_id=run.pk, chunk=chunk)
+                runs.match_chunk_score(run_id=run.pk, chunk=chunk)
                 self._progress(done, len(chunks))
-            services.match_run_finish(run_id=run.pk)
+            runs.match_run_finish(run_id=run.pk)
         except Exception as error:
-            services.match_run_fail(run_id=run.pk, error=f"{type(error).__name__}: {error}")
+            runs.match_run_fail(run_id=run.pk, error=f"{type(error).__name__}: {error}")
             raise
         run.refresh_from_db()
         self.stdout.write(

@@ -2,13 +2,13 @@
 
 from django.core.management.base import BaseCommand
 
-from mentorship.taxonomy.services import reference_taxonomy, taxonomy_load
+from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 
 
 class Command(BaseCommand):
     help = "Load the shipped taxonomy (idempotent; never overwrites rows staff have edited)."
 
     def handle(self, *args, **options) -> None:
-        created = taxonomy_load(data=reference_taxonomy())
+        created = taxonomy_import(data=reference_taxonomy())
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
         self.stdout.write(f"Taxonomy loaded: created {summary}.")

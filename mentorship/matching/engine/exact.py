@@ -1,0 +1,106 @@
+"""The exact pass (float64) on the candidates only: every component from the original arrays, in
+the same operations and order as the per-pair reference (`reference.score_pair_reference`), the
+rounded total, and the top k of each row (score descending, then mentor id ascending)."""
+
+import numpy as np
+
+from mentorship.matching.engine.arrays import (
+    COMPONENTS,
+    MAX_LEVEL,
+    SCORE_SCALE,
+    MenteeArrays,
+    ScoreResult,
+    timezone_overlap,
+)
+from mentorship.matching.engine.kernels import ragged_ranges, smallest_per_row
+from mentorship.matching.engine.prepared import PreparedMentors
+
+_SCORE_SHIFT = 24  # sort key: row << 44 | (10**6 - score key) << 24 | eligible position
+_ROW_SHIFT = 44
+_POSITION_MASK = (1 << _SCORE_SHIFT) - 1
+_ROW_LIMIT = (1 << (63 - _ROW_SHIFT)) - 1
+
+
+def top_k(
+    pool: PreparedMentors,
+    mentees: MenteeArrays,
+    result: ScoreResult,
+    start: int,
+    row: np.ndarray,
+    position: np.ndarray,
+    k: int,
+) -> None:
+    """Exact totals of the candidates (``row`` of the chunk from ``start``, eligible
+    ``position``), the final order, and the top ``k`` of each row, written into ``result``."""
+    weighted = pool.weights > 0  # a zero-weight component cannot change a total
+    components = exact_components(pool, mentees, start + row, position, weighted)
+    total = pool.weights[0] * components[:, 0]
+    for index in range(1, len(COMPONENTS)):
+        total = total + pool.weights[index] * components[:, index]
+    total = total / pool.total_weight
+    key = np.rint(total * SCORE_SCALE).astype(np.int64)
+    if pool.mentor_count <= _POSITION_MASK and len(result) <= _ROW_LIMIT:
+        # One int64 per candidate: row, then score descending, then mentor (id) ascending.
+        sort_key = (row << _ROW_SHIFT) | ((SCORE_SCALE - key) << _SCORE_SHIFT) | position
+        order = smallest_per_row(row, sort_key, len(result), k)
+    else:  # pragma: no cover - more than 16M eligible mentors or an enormous chunk
+        order = np.lexsort((position, -key, row))
+    row = row[order]
+    counts = np.bincount(row, minlength=len(result))
+    rank = np.arange(row.shape[0]) - (np.cumsum(counts) - counts)[row]
+    keep = rank < k
+    chosen, row, rank = order[keep], row[keep], rank[keep]
+    components = components[chosen]
+    if not weighted.all():
+        components[:, ~weighted] = exact_components(
+            pool, mentees, start + row, position[chosen], ~weighted
+        )[:, ~weighted]
+    result.mentor_index[row, rank] = pool.eligible[position[chosen]]
+    result.score[row, rank] = key[chosen] / SCORE_SCALE
+    result.components[row, rank] = components
+
+
+def exact_components(
+    pool: PreparedMentors,
+    mentees: MenteeArrays,
+    mentee: np.ndarray,
+    position: np.ndarray,
+    which: np.ndarray | None = None,
+) -> np.ndarray:
+    """float64 components (pairs x 5) of mentees ``mentee`` and eligible mentors ``position``.
+
+    Same operations, in the same order, as the per-pair reference: bit-identical results.
+    ``which`` (bool per component) limits the work to some components; the others are 0.
+    """
+    which = np.ones(len(COMPONENTS), dtype=bool) if which is None else which
+    pairs = mentee.shape[0]
+    components = np.zeros((pairs, len(COMPONENTS)), dtype=np.float64)
+    if which[0]:
+        components[:, 0] = pool.role_table[mentees.target_role[mentee], position]
+    if which[1] or which[4]:
+        weight, level = mentees.gap_weight, mentees.gap_level
+        counts = np.diff(weight.indptr)[mentee]
+        entry = ragged_ranges(weight.indptr[mentee], counts)
+        pair = np.repeat(np.arange(pairs), counts)
+        g = weight.data[entry].astype(np.float64)
+        held = pool.levels[position[pair], weight.indices[entry]]
+        total = np.bincount(pair, weights=g, minlength=pairs)
+        has_gap = total > 0
+        safe = np.where(has_gap, total, 1.0)
+        covered = np.bincount(
+            pair, weights=np.where(held >= level.data[entry], g, 0.0), minlength=pairs
+        )
+        components[:, 1] = np.where(has_gap, covered / safe, 1.0)
+        depth = np.bincount(
+            pair, weights=g * (np.minimum(held, MAX_LEVEL) / float(MAX_LEVEL)), minlength=pairs
+        )
+        components[:, 4] = np.where(has_gap, depth / safe, 0.0)
+    if which[2]:
+        components[:, 2] = timezone_overlap(
+            mentees.utc_offset[mentee].astype(np.float64), pool.mentor_tz[position]
+        )
+    if which[3]:
+        background = mentees.background[mentee]
+        same = (background >= 0) & (background == pool.mentor_background[position])
+        components[:, 3] = same
+    return components

@@ -1,0 +1,109 @@
+"""Scoring batches of mentees against a snapshot and writing their matches.
+
+A batch is loaded (`features`), scored (`engine`), explained (`explanations`) and written
+(`store`), one transaction per batch. Three things overlap: the caller's thread loads batch i + 1,
+a helper thread scores and explains it, and batch i is written. On PostgreSQL, outside a
+transaction of the caller's, the writes go to `MATCHING_WRITE_CONNECTIONS` connections of their
+own: the server's side of a write (the COPY, its indexes, the foreign-key checks at commit) is
+most of a chunk's cost, and one connection is one server process on one core.
+"""
+
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorship.core.connection_threads import ConnectionThreads
+from mentorship.matching import engine
+from mentorship.matching.features import MenteeBatch, mentee_batch_load
+from mentorship.matching.snapshot import Snapshot
+from mentorship.matching.store import ScoredMatches, matches_replace
+
+
+@dataclass(frozen=True)
+class MenteeBatchSpec:
+    """Which mentees to score (a MenteeProfile filter) and whose matches the result replaces."""
+
+    profiles: Q
+    matches: Q
+
+    @classmethod
+    def ids(cls, ids: Sequence[int]) -> "MenteeBatchSpec":
+        return cls(Q(user_id__in=ids), Q(mentee_id__in=ids))
+
+    @classmethod
+    def id_range(cls, first: int, last: int) -> "MenteeBatchSpec":
+        return cls(
+            Q(user_id__gte=first, user_id__lte=last), Q(mentee_id__gte=first, mentee_id__lte=last)
+        )
+
+
+def scored_matches(snapshot: Snapshot, batch: MenteeBatch, *, for_copy: bool) -> ScoredMatches:
+    """Score the batch against the pool and explain every returned pair (formatted for COPY
+    when `for_copy`). Touches no database, so it can run in a helper thread while the caller's
+    connection writes the previous batch."""
+    now = timezone.now()
+    if not len(snapshot.pool) or not len(batch.arrays):
+        return ScoredMatches([], [], [], [], [], [], computed_at=now)
+    result = engine.score_prepared(
+        snapshot.prepared, batch.arrays, k=settings.MATCHING_TOP_K, exclusions=batch.exclusions
+    )
+    row, slot = np.nonzero(result.mentor_index >= 0)  # padding (-1) closes a row
+    columns = result.mentor_index[row, slot]
+    components = result.components[row, slot].astype(np.float64).round(4)
+    scored = ScoredMatches(
+        mentee_ids=batch.arrays.ids[row].tolist(),
+        mentor_ids=snapshot.pool.arrays.ids[columns].tolist(),
+        ranks=(slot + 1).tolist(),
+        scores=result.score[row, slot].astype(np.float64).round(6).tolist(),
+        components=components.reshape(-1).tolist(),
+        explanations=snapshot.explainer.explain(batch.arrays, row, columns, components),
+        computed_at=now,
+    )
+    if for_copy:
+        scored.format_for_copy()
+    return scored
+
+
+def score_and_write(
+    snapshot: Snapshot, batches: Sequence[MenteeBatchSpec], *, keep_suggested: bool = False
+) -> int:
+    """Score each batch of mentees and replace their matches, one transaction per batch;
+    returns how many matches were written (see the module docstring for the overlap)."""
+
+    def write(spec: MenteeBatchSpec, scored: ScoredMatches) -> int:
+        with transaction.atomic():
+            matches_replace(
+                mentees=spec.profiles,
+                matches=spec.matches,
+                scored=scored,
+                keep_suggested=keep_suggested,
+            )
+        return len(scored)
+
+    for_copy = connection.vendor == "postgresql"
+    # A single batch (a refresh of one mentee) has nothing to overlap: written right here.
+    own_connections = (
+        min(settings.MATCHING_WRITE_CONNECTIONS, len(batches) - 1)
+        if for_copy and not connection.in_atomic_block
+        else 0
+    )
+    pending: tuple[MenteeBatchSpec, Future[ScoredMatches]] | None = None
+    with (
+        ConnectionThreads(own_connections) as writers,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-scoring") as helper,
+    ):
+        for spec in batches:
+            batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
+            following = (spec, helper.submit(scored_matches, snapshot, batch, for_copy=for_copy))
+            if pending is not None:
+                writers.submit(write, pending[0], pending[1].result())
+            pending = following
+        if pending is not None:
+            writers.submit(write, pending[0], pending[1].result())
+    return sum(writers.results)

@@ -1,0 +1,50 @@
+"""What every batch of a run shares: the taxonomy index, the mentor pool, the prepared pool (the
+mentor side of scoring, with the weights) and the explainer, loaded once per run and process."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from mentorship.matching import engine
+from mentorship.matching.explanations import Explainer
+from mentorship.matching.features import (
+    MentorPool,
+    TaxonomyIndex,
+    mentor_pool_load,
+    taxonomy_index_load,
+)
+from mentorship.matching.models import MatchRun
+
+
+@dataclass
+class Snapshot:
+    key: tuple | None  # (run id, started at), None for a one-off snapshot (a refresh)
+    taxonomy: TaxonomyIndex
+    pool: MentorPool
+    prepared: engine.PreparedMentors
+    explainer: Explainer
+
+
+_current: dict[str, Snapshot] = {}  # per process, the run being worked on
+
+
+def snapshot_for(run: MatchRun | None) -> Snapshot:
+    """The run's snapshot (loaded once per process and run), or a fresh one for `None`."""
+    key = (run.pk, run.started_at) if run is not None else None
+    cached = _current.get("run")
+    if key is not None and cached is not None and cached.key == key:
+        return cached
+    taxonomy = taxonomy_index_load()
+    pool = mentor_pool_load(taxonomy)
+    snapshot = Snapshot(
+        key=key,
+        taxonomy=taxonomy,
+        pool=pool,
+        prepared=engine.PreparedMentors(
+            pool.arrays, taxonomy.role_similarity, settings.MATCHING_WEIGHTS
+        ),
+        explainer=Explainer(taxonomy, pool.arrays),
+    )
+    if key is not None:
+        _current["run"] = snapshot
+    return snapshot
