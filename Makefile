@@ -10,7 +10,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    set up (venv, install, migrate, reference data) and start web, worker and beat"
-	@echo "make test   set up and run ruff, the migrations check and the whole pytest suite"
+	@echo "make test   set up and run ruff, the migrations check, lint-imports, mypy and the whole pytest suite"
 	@echo "make bench  run the benchmarks under bench/ (BENCH_SCALE=small for a quick run)"
 
 $(BIN)/python:
@@ -44,6 +44,8 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy mentorship api
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev

@@ -77,9 +77,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = _first_code(exc.detail) if general and len(fields) == 1 else "invalid"
         response.data = error_body(detail, code, fields)
     else:
-        detail = exc.detail
-        code = getattr(detail, "code", None) or exc.default_code
-        response.data = error_body(str(detail), str(code))
+        message = exc.detail
+        code = getattr(message, "code", None) or exc.default_code
+        response.data = error_body(str(message), str(code))
     return response
 
 

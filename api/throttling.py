@@ -1,13 +1,14 @@
 """DRF throttles that read their rates at request time and fail open when the cache is down.
 
 DRF binds `THROTTLE_RATES` when its module is imported, so a changed setting (an environment
-override in a test, say) would be ignored; these read `api_settings` on every request. Counters
-live in the cache (Redis in production): if it does not answer, the request is let through and
-the failure logged, so a Redis restart never takes the API down with it.
+override in a test, say) would be ignored; these read `api_settings` whenever they need a rate.
+Counters live in the cache (Redis in production): if it does not answer, the request is let
+through and the failure logged, so a Redis restart never takes the API down with it.
 """
 
 import logging
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -15,9 +16,14 @@ logger = logging.getLogger(__name__)
 
 
 class _LiveRates:
-    @property
-    def THROTTLE_RATES(self) -> dict[str, str | None]:
-        return api_settings.DEFAULT_THROTTLE_RATES
+    def get_rate(self) -> str | None:
+        """The rate of this throttle's scope in the settings as they are now."""
+        scope = getattr(self, "scope", None)
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        if not scope or scope not in rates:
+            raise ImproperlyConfigured(f"No default throttle rate set for {scope!r} scope")
+        rate = rates[scope]
+        return None if rate is None else str(rate)
 
     def allow_request(self, request, view) -> bool:
         try:

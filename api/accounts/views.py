@@ -13,6 +13,7 @@ from api.accounts.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from api.authentication import request_user
 from api.throttling import ScopedRateThrottle
 from mentorship.accounts import services
 
@@ -77,7 +78,7 @@ class LogoutEverywhereView(APIView):
         summary="Revoke every token of the caller",
     )
     def post(self, request: Request) -> Response:
-        services.auth_logout_everywhere(user=request.user)
+        services.auth_logout_everywhere(user=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -86,7 +87,7 @@ class MeView(APIView):
 
     @extend_schema(operation_id="me_retrieve", responses={200: UserSerializer})
     def get(self, request: Request) -> Response:
-        return Response(UserSerializer(request.user).data)
+        return Response(UserSerializer(request_user(request)).data)
 
     @extend_schema(
         operation_id="me_update",
@@ -95,8 +96,8 @@ class MeView(APIView):
         summary="Change your display name (email and role are read-only)",
     )
     def patch(self, request: Request) -> Response:
-        serializer = UserSerializer(request.user, data=request.data, partial=True)
+        serializer = UserSerializer(request_user(request), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        name = serializer.validated_data.get("name", request.user.name)
-        user = services.user_update(user=request.user, name=name)
+        name = serializer.validated_data.get("name", request_user(request).name)
+        user = services.user_update(user=request_user(request), name=name)
         return Response(UserSerializer(user).data)

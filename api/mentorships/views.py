@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import request_user
 from api.mentorships.serializers import (
     DecisionSerializer,
     MentorshipRequestSerializer,
@@ -44,7 +45,7 @@ class MentorshipRequestListView(ListAPIView):
 
     def get_queryset(self):
         return selectors.request_list(
-            user=self.request.user,
+            user=request_user(self.request),
             status=_requested_status(self.request, MentorshipRequest.Status.choices),
         )
 
@@ -57,7 +58,7 @@ class MentorshipRequestListView(ListAPIView):
         serializer = RequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = services.request_create(
-            mentee=request.user,
+            mentee=request_user(request),
             mentor_id=serializer.validated_data["mentor"],
             message=serializer.validated_data["message"],
         )
@@ -65,7 +66,7 @@ class MentorshipRequestListView(ListAPIView):
 
 
 def _request_state(request: Request, request_id: int) -> Response:
-    current = selectors.request_list(user=request.user).get(pk=request_id)
+    current = selectors.request_list(user=request_user(request)).get(pk=request_id)
     return Response(MentorshipRequestSerializer(current).data)
 
 
@@ -75,7 +76,7 @@ class RequestAcceptView(APIView):
     @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:
         NoFieldsSerializer.check(request.data)
-        services.request_accept(request_id=request_id, by=request.user)
+        services.request_accept(request_id=request_id, by=request_user(request))
         return _request_state(request, request_id)
 
 
@@ -87,7 +88,9 @@ class RequestDeclineView(APIView):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.request_decline(
-            request_id=request_id, by=request.user, reason=serializer.validated_data["reason"]
+            request_id=request_id,
+            by=request_user(request),
+            reason=serializer.validated_data["reason"],
         )
         return _request_state(request, request_id)
 
@@ -98,7 +101,7 @@ class RequestCancelView(APIView):
     @extend_schema(request=None, responses={200: MentorshipRequestSerializer})
     def post(self, request: Request, request_id: int) -> Response:
         NoFieldsSerializer.check(request.data)
-        services.request_cancel(request_id=request_id, by=request.user)
+        services.request_cancel(request_id=request_id, by=request_user(request))
         return _request_state(request, request_id)
 
 
@@ -107,7 +110,7 @@ class MentorshipListView(ListAPIView):
 
     def get_queryset(self):
         return selectors.mentorship_list(
-            user=self.request.user,
+            user=request_user(self.request),
             status=_requested_status(self.request, Mentorship.Status.choices),
         )
 
@@ -122,6 +125,8 @@ class MentorshipEndView(APIView):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ended = services.mentorship_end(
-            mentorship_id=mentorship_id, by=request.user, reason=serializer.validated_data["reason"]
+            mentorship_id=mentorship_id,
+            by=request_user(request),
+            reason=serializer.validated_data["reason"],
         )
         return Response(MentorshipSerializer(ended, context={"request": request}).data)

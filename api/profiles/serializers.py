@@ -1,5 +1,9 @@
 """Profile bodies: what a client sends (strict input) and what it reads back."""
 
+from typing import Any, cast
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -34,12 +38,19 @@ class KnownSlugField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, str):
             # PostgreSQL cannot compare text with a NUL character; no slug has one.
-            found = None if "\x00" in data else self.get_queryset().filter(slug=data).first()
+            rows = self._rows()
+            found = None if "\x00" in data else rows.filter(slug=data).first()
             if found is not None:
                 return found
-            known = ", ".join(self.get_queryset().values_list("slug", flat=True))
+            known = ", ".join(rows.values_list("slug", flat=True))
             raise serializers.ValidationError(f"Unknown {self.kind} {data!r}. Known: {known}.")
         return super().to_internal_value(data)
+
+    def _rows(self) -> QuerySet:
+        queryset = self.get_queryset()
+        if queryset is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a queryset")
+        return queryset
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -55,7 +66,9 @@ class SkillField(serializers.Field):
         if not isinstance(data, str) or not data.strip() or len(data) > 100:
             self.fail("invalid")
         name = data.strip()
-        context = self.root.context
+        # A cache per request, in the dict the root serializer was given (the stubs see a
+        # read-only Mapping).
+        context = cast(dict[str, Any], self.root.context)
         if "skill_matcher" not in context:  # built once per request, not once per skill
             context["skill_matcher"] = skill_matcher(include_slugs=True)
             context["skills_by_slug"] = Skill.objects.in_bulk(field_name="slug")
@@ -86,7 +99,8 @@ class _ProfileInputSerializer(InputSerializer):
     """Fields both profiles share; every field error is reported in one answer."""
 
     id = serializers.IntegerField(read_only=True)
-    skills = SkillLevelInputSerializer(
+    # `max_length` goes to the list serializer that `many=True` makes (not in the stubs).
+    skills = SkillLevelInputSerializer(  # type: ignore[call-arg]
         many=True, required=False, default=list, max_length=MAX_SKILLS
     )
     background = KnownSlugField(
@@ -168,8 +182,10 @@ class SkillLevelSerializer(serializers.Serializer):
 
 class MenteeProfileSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id")
-    target_role = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    background = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    target_role = serializers.SlugRelatedField[Role](slug_field="slug", read_only=True)
+    background = serializers.SlugRelatedField[Background](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     skills = SkillLevelSerializer(source="skill_levels", many=True)
 
     class Meta:
@@ -194,8 +210,10 @@ class MentorPublicProfileSerializer(serializers.ModelSerializer):
 
     id = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.name")
-    roles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    background = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    roles = serializers.SlugRelatedField[Role](slug_field="slug", many=True, read_only=True)
+    background = serializers.SlugRelatedField[Background](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     skills = SkillLevelSerializer(source="skill_levels", many=True)
 
     class Meta:
@@ -230,7 +248,7 @@ class MentorProfileSerializer(MentorPublicProfileSerializer):
 
 
 class JobDescriptionSerializer(serializers.ModelSerializer):
-    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    skills = serializers.SlugRelatedField[Skill](slug_field="slug", many=True, read_only=True)
 
     class Meta:
         model = JobDescription

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import request_user
 from api.permissions import IsMentee, IsMentor, IsStaff
 from api.profiles.serializers import (
     JobDescriptionInputSerializer,
@@ -37,7 +38,7 @@ class _OwnProfileView(APIView):
         raise NotImplementedError
 
     def get(self, request: Request) -> Response:
-        return Response(self.output_serializer(self.get_profile(request.user)).data)
+        return Response(self.output_serializer(self.get_profile(request_user(request))).data)
 
     def put(self, request: Request) -> Response:
         return self._save(request, partial=False)
@@ -49,9 +50,9 @@ class _OwnProfileView(APIView):
         serializer = self.input_serializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         _, created = self.save_profile(
-            user=request.user, data=serializer.validated_data, partial=partial
+            user=request_user(request), data=serializer.validated_data, partial=partial
         )
-        profile = self.get_profile(request.user)
+        profile = self.get_profile(request_user(request))
         return Response(
             self.output_serializer(profile).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -133,7 +134,7 @@ class MentorApproveView(APIView):
 
     @extend_schema(request=None, responses={200: MentorProfileSerializer})
     def post(self, request: Request, mentor_id: int) -> Response:
-        approved = services.mentor_approve(mentor_id=mentor_id, by=request.user)
+        approved = services.mentor_approve(mentor_id=mentor_id, by=request_user(request))
         profile = selectors.mentor_profile_get(user=approved.user)
         return Response(MentorProfileSerializer(profile).data)
 
@@ -143,7 +144,7 @@ class SkillGapView(APIView):
 
     @extend_schema(responses={200: SkillGapSerializer})
     def get(self, request: Request) -> Response:
-        return Response(SkillGapSerializer(selectors.skill_gap(user=request.user)).data)
+        return Response(SkillGapSerializer(selectors.skill_gap(user=request_user(request))).data)
 
 
 class JobDescriptionListView(ListAPIView):
@@ -151,14 +152,16 @@ class JobDescriptionListView(ListAPIView):
     serializer_class = JobDescriptionSerializer
 
     def get_queryset(self):
-        return selectors.job_description_list(user=self.request.user)
+        return selectors.job_description_list(user=request_user(self.request))
 
     @extend_schema(request=JobDescriptionInputSerializer, responses={201: JobDescriptionSerializer})
     def post(self, request: Request) -> Response:
         serializer = JobDescriptionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        job = services.job_description_create(user=request.user, **serializer.validated_data)
-        job = selectors.job_description_get(user=request.user, job_description_id=job.pk)
+        job = services.job_description_create(
+            user=request_user(request), **serializer.validated_data
+        )
+        job = selectors.job_description_get(user=request_user(request), job_description_id=job.pk)
         return Response(JobDescriptionSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
@@ -168,11 +171,13 @@ class JobDescriptionDetailView(APIView):
     @extend_schema(responses={200: JobDescriptionSerializer})
     def get(self, request: Request, job_description_id: int) -> Response:
         job = selectors.job_description_get(
-            user=request.user, job_description_id=job_description_id
+            user=request_user(request), job_description_id=job_description_id
         )
         return Response(JobDescriptionSerializer(job).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, job_description_id: int) -> Response:
-        services.job_description_delete(user=request.user, job_description_id=job_description_id)
+        services.job_description_delete(
+            user=request_user(request), job_description_id=job_description_id
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

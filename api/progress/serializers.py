@@ -100,7 +100,10 @@ class CheckInSubmitSerializer(InputSerializer):
     hours_spent = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=0, max_value=168, required=False
     )
-    milestone_updates = MilestoneChangeSerializer(many=True, required=False, max_length=30)
+    # `max_length` goes to the list serializer that `many=True` makes (not in the stubs).
+    milestone_updates = MilestoneChangeSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=30
+    )
     rejection_from = serializers.CharField(
         max_length=200,
         allow_blank=True,
@@ -178,11 +181,11 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(HintSerializer(many=True))
     def get_hints(self, project: Project) -> list[dict]:
-        return HintSerializer(hints_for(project), many=True).data
+        return [HintSerializer(hint).data for hint in hints_for(project)]
 
     @extend_schema_field(BestRunSerializer(many=True))
     def get_best_experiments(self, project: Project) -> list[dict]:
-        return BestRunSerializer(best_experiments(project=project), many=True).data
+        return [BestRunSerializer(run).data for run in best_experiments(project=project)]
 
 
 class CommentSerializer(serializers.ModelSerializer):

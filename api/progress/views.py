@@ -8,9 +8,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from api.authentication import request_user
 from api.permissions import IsMentee, IsMentor
 from api.progress.serializers import (
     CheckInSerializer,
@@ -29,7 +29,7 @@ from api.progress.serializers import (
 )
 from api.throttling import ScopedRateThrottle
 from mentorship.core.errors import ValidationError
-from mentorship.progress import selectors, services
+from mentorship.progress import checkins, projects, selectors
 from mentorship.progress.chart import progress_svg
 from mentorship.progress.models import CheckIn
 
@@ -41,21 +41,21 @@ class ProjectListView(ListAPIView):
         return [IsMentee()] if self.request.method == "POST" else super().get_permissions()
 
     def get_queryset(self):
-        return selectors.project_list(user=self.request.user)
+        return selectors.project_list(user=request_user(self.request))
 
     @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})
     def post(self, request: Request) -> Response:
         serializer = ProjectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        project = services.project_create(
-            mentee=request.user,
+        project = projects.project_create(
+            mentee=request_user(request),
             title=data["title"],
             problem_statement=data["problem_statement"],
             dataset=data["dataset"],
             start_date=data.get("start_date"),
         )
-        project = selectors.project_get(user=request.user, project_id=project.pk)
+        project = selectors.project_get(user=request_user(request), project_id=project.pk)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -64,26 +64,30 @@ class ProjectDetailView(APIView):
 
     @extend_schema(responses={200: ProjectSerializer})
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(request=ProjectInputSerializer, responses={200: ProjectSerializer})
     def patch(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id, write=True)
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
         serializer = ProjectInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.project_update(project=project, data=serializer.validated_data)
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        projects.project_update(project=project, data=serializer.validated_data)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         return Response(ProjectSerializer(project).data)
 
 
 class MilestoneListView(APIView):
     @extend_schema(request=MilestoneCreateSerializer, responses={201: MilestoneSerializer})
     def post(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id, write=True)
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
         serializer = MilestoneCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_add(project=project, **serializer.validated_data)
+        milestone = projects.milestone_add(project=project, **serializer.validated_data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
 
@@ -92,35 +96,39 @@ class MilestoneDetailView(APIView):
 
     @extend_schema(request=MilestoneUpdateSerializer, responses={200: MilestoneSerializer})
     def patch(self, request: Request, project_id: int, milestone_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id, write=True)
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
         serializer = MilestoneUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_update(milestone=milestone, data=serializer.validated_data)
+        milestone = projects.milestone_update(milestone=milestone, data=serializer.validated_data)
         return Response(MilestoneSerializer(milestone).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, project_id: int, milestone_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id, write=True)
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
-        services.milestone_delete(milestone=milestone)
+        projects.milestone_delete(milestone=milestone)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CommentListView(APIView):
     @extend_schema(responses={200: CommentSerializer(many=True)})
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         comments = project.comments.select_related("author")
         return Response(CommentSerializer(comments, many=True).data)
 
     @extend_schema(request=CommentInputSerializer, responses={201: CommentSerializer})
     def post(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         serializer = CommentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment = services.comment_add(
-            project=project, author=request.user, body=serializer.validated_data["body"]
+        comment = projects.comment_add(
+            project=project, author=request_user(request), body=serializer.validated_data["body"]
         )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -128,7 +136,7 @@ class CommentListView(APIView):
 class ProgressView(APIView):
     @extend_schema(responses={200: ProgressSerializer})
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         return Response(ProgressSerializer(selectors.project_progress(project=project)).data)
 
 
@@ -144,7 +152,7 @@ class JSONErrorsOnly(BaseContentNegotiation):
 
 class ProgressChartView(APIView):
     content_negotiation_class = JSONErrorsOnly
-    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
+    throttle_classes = [*APIView.throttle_classes, ScopedRateThrottle]
     throttle_scope = "chart"  # rendering is the most expensive read
 
     @extend_schema(
@@ -152,7 +160,7 @@ class ProgressChartView(APIView):
         summary="Milestones planned vs done per week, and hours logged, as an SVG chart",
     )
     def get(self, request: Request, project_id: int) -> HttpResponse:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         data = selectors.progress_chart_data(project=project)
         svg = progress_svg(data, title=f"{project.title}: progress by week")
         response = HttpResponse(svg, content_type="image/svg+xml")
@@ -163,17 +171,19 @@ class ProgressChartView(APIView):
 class ExperimentListView(APIView):
     @extend_schema(responses={200: ExperimentSerializer(many=True)})
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
         views = selectors.experiment_list(project=project)
         return Response(ExperimentSerializer(views, many=True).data)
 
     @extend_schema(request=ExperimentInputSerializer, responses={201: ExperimentSerializer})
     def post(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id, write=True)
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
         serializer = ExperimentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        experiment = services.experiment_create(
+        experiment = projects.experiment_create(
             project=project,
             name=data["name"],
             params=data["params"],
@@ -196,7 +206,7 @@ class CheckInListView(ListAPIView):
             raise ValidationError(
                 "Unknown status.", fields={"status": f"Use one of: {', '.join(known)}."}
             )
-        return selectors.checkin_list(user=self.request.user, status=value)
+        return selectors.checkin_list(user=request_user(self.request), status=value)
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=[c for c, _ in CheckIn.Status.choices])]
@@ -212,8 +222,8 @@ class CheckInSubmitView(APIView):
     def post(self, request: Request, checkin_id: int) -> Response:
         serializer = CheckInSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkin = services.checkin_submit(
-            checkin_id=checkin_id, by=request.user, data=serializer.validated_data
+        checkin = checkins.checkin_submit(
+            checkin_id=checkin_id, by=request_user(request), data=serializer.validated_data
         )
         return Response(CheckInSerializer(checkin).data)
 
@@ -225,7 +235,9 @@ class CheckInFeedbackView(APIView):
     def post(self, request: Request, checkin_id: int) -> Response:
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkin = services.checkin_feedback(
-            checkin_id=checkin_id, by=request.user, comment=serializer.validated_data["comment"]
+        checkin = checkins.checkin_feedback(
+            checkin_id=checkin_id,
+            by=request_user(request),
+            comment=serializer.validated_data["comment"],
         )
         return Response(CheckInSerializer(checkin).data)

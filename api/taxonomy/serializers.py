@@ -2,11 +2,11 @@
 
 from rest_framework import serializers
 
-from mentorship.taxonomy.models import Background, Role, RoleRequirement, Skill
+from mentorship.taxonomy.models import Background, Role, RoleRequirement, Skill, SkillAlias
 
 
 class RequirementSerializer(serializers.ModelSerializer):
-    skill = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    skill = serializers.SlugRelatedField[Skill](slug_field="slug", read_only=True)
     skill_name = serializers.CharField(source="skill.name", read_only=True)
 
     class Meta:
@@ -23,7 +23,7 @@ class RoleSerializer(serializers.ModelSerializer):
 
 
 class SkillSerializer(serializers.ModelSerializer):
-    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    aliases = serializers.SlugRelatedField[SkillAlias](slug_field="name", many=True, read_only=True)
 
     class Meta:
         model = Skill

@@ -105,7 +105,7 @@ def auth_login(*, email: str, password: str) -> IssuedToken:
         stale = tokens.order_by("-created").values_list("pk", flat=True)[limit - 1 :]
         AuthToken.objects.filter(pk__in=list(stale)).delete()
     instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
-    update_last_login(None, user)
+    update_last_login(User, user)
     return IssuedToken(token=token, expiry=instance.expiry)
 
 

@@ -19,6 +19,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 
+def _column(field: models.Field) -> str:
+    """A concrete field's column (only fields without one, such as many-to-many, have None)."""
+    if field.column is None:
+        raise ValueError(f"{field.name} has no column")
+    return field.column
+
+
 def insert_skipping_conflicts(model: type[models.Model], columns: dict[str, Sequence[Any]]) -> int:
     """Insert one row per position of `columns` (field name -> values, all as long), skip those
     that conflict with a row already there or with an earlier one of the same call, and return
@@ -29,7 +36,7 @@ def insert_skipping_conflicts(model: type[models.Model], columns: dict[str, Sequ
         return 0
     fields = {field.name: field for field in model._meta.concrete_fields}
     quote = connection.ops.quote_name
-    names = [fields[name].column for name in columns]
+    names = [_column(fields[name]) for name in columns]
     selects = [f"given.c{position}" for position in range(len(columns))]
     constants = []
     now = timezone.now()
@@ -37,7 +44,7 @@ def insert_skipping_conflicts(model: type[models.Model], columns: dict[str, Sequ
         if field.name in columns or field.primary_key:
             continue
         auto_now = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        names.append(field.column)
+        names.append(_column(field))
         selects.append(f"%s::{field.db_type(connection)}")
         constants.append(
             field.get_db_prep_save(now if auto_now else field.get_default(), connection)
@@ -109,7 +116,7 @@ def _parse_binary_copy(
     body = payload[start:-2]
     if payload[-2:] != b"\xff\xff":
         raise ValueError("binary COPY payload without its trailer")
-    layout = [("count", ">i2")]
+    layout: list[tuple[str, Any]] = [("count", ">i2")]
     for name in fields:
         layout += [(f"{name}__length", ">i4"), (name, types[name])]
     row = np.dtype(layout)

@@ -7,20 +7,24 @@ holds no connection of its own (it borrows one from the pool per command and is 
 keeping one per pool changes nothing else.
 """
 
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients = {}
+        self._clients: dict[int, Any] = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        # `_get_connection_pool` and `_client` are the base class's own (undocumented, so not in
+        # django-stubs); tests/core/test_health.py runs this on Redis.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 
