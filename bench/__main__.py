@@ -2,10 +2,12 @@
 stderr.
 
 - `engine`: the pure engine and assignment figures.
+- `quality`: matching quality on planted pools (placements, blocking pairs, concentration).
 - `pipeline`: the end-to-end matching run on PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`).
 - `sweep`: the weekly check-in sweep over 100,000 mentorships on PostgreSQL.
 - `load`: gunicorn under mixed traffic from locust (needs requirements-bench.txt).
-- with no argument: `engine`, then `pipeline`, `sweep` and `load` when both URLs are set.
+- with no argument: `engine` and `quality`, then `pipeline`, `sweep` and `load` when both URLs
+  are set.
 
 `BENCH_SCALE=small` runs a quick version of each.
 """
@@ -13,7 +15,7 @@ stderr.
 import os
 import sys
 
-from bench import engine, pipeline, sweep
+from bench import engine, pipeline, quality, sweep
 
 
 def run() -> int:
@@ -22,6 +24,8 @@ def run() -> int:
         return pipeline.main()
     if which == ["sweep"]:
         return sweep.main()
+    if which == ["quality"]:
+        return quality.main()
     if which == ["load"]:
         from bench import load  # needs requirements-bench.txt
 
@@ -29,6 +33,8 @@ def run() -> int:
     if which and which[0] != "engine":
         return engine.main(sys.argv[1:])
     status = engine.main([])
+    if not which:
+        status = status or quality.main()
     if (
         not which
         and os.environ.get("DATABASE_URL", "").startswith("postgres")

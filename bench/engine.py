@@ -57,7 +57,8 @@ ONE_MENTEE_RUNS = 50
 
 def emit(name: str, value: float, unit: str, target: str) -> None:
     """One figure, one JSON line on stdout."""
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, "target": target}))
+    figure = {"name": name, "value": round(float(value), 3), "unit": unit, "target": target}
+    print(json.dumps(figure))
     sys.stdout.flush()
 
 

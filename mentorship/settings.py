@@ -14,7 +14,12 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from mentorship.matching.components import COMPONENTS, DEFAULT_WEIGHTS
+from mentorship.matching.components import (
+    COMPONENTS,
+    DEFAULT_MIN_SCORE,
+    DEFAULT_TIE_BAND,
+    DEFAULT_WEIGHTS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -293,6 +298,14 @@ MATCHING_WEIGHTS = {
     for name in COMPONENTS
 }
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=10)
+# Acceptable pairs score at least this (and share a working hour unless the mentee allows none).
+MATCHING_MIN_SCORE = env.float("MATCHING_MIN_SCORE", default=DEFAULT_MIN_SCORE)
+# Scores this close are near-ties, ordered so that list slots follow free seats.
+MATCHING_TIE_BAND = env.float("MATCHING_TIE_BAND", default=DEFAULT_TIE_BAND)
+# How a full run suggests: "stable" (deferred acceptance, then fill rounds) or "max_placements".
+MATCHING_ASSIGNMENT_MODE = env.str("MATCHING_ASSIGNMENT_MODE", default="stable")
+if MATCHING_ASSIGNMENT_MODE not in ("stable", "max_placements"):
+    raise ImproperlyConfigured("MATCHING_ASSIGNMENT_MODE must be 'stable' or 'max_placements'.")
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 MATCHING_BATCH_SIZE = env.int("MATCHING_BATCH_SIZE", default=500)
 MATCHING_WRITE_CONNECTIONS = env.int("MATCHING_WRITE_CONNECTIONS", default=2)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.profiles.serializers import MentorPublicProfileSerializer, SkillLevelSerializer
+from api.serializers import InputSerializer
 from mentorship.matching.components import COMPONENTS
 from mentorship.matching.explanations import Code
 from mentorship.matching.models import Match, MatchRun
@@ -165,6 +166,12 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "chunks_done",
             "matches_written",
             "suggestions",
+            "mode",
+            "fill_rounds",
+            "top_mentors_list_share",
+            "top_mentors_list_seat_share",
+            "top_mentors_suggestion_share",
+            "top_mentors_suggestion_seat_share",
             "error",
             "created_at",
             "started_at",
@@ -174,6 +181,12 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "assignment_seconds",
         ]
         read_only_fields = fields
+
+
+class MatchRunInputSerializer(InputSerializer):
+    """A new run: how it suggests (default `MATCHING_ASSIGNMENT_MODE`)."""
+
+    mode = serializers.ChoiceField(choices=MatchRun.Mode.choices, required=False)
 
 
 class MatchRunCreatedSerializer(serializers.Serializer):

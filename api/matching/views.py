@@ -1,6 +1,7 @@
 """Ranked, explained matches for mentees and mentors; matching runs for staff."""
 
 import hashlib
+from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,18 +15,41 @@ from api.authentication import request_user
 from api.matching.serializers import (
     MatchFilterSerializer,
     MatchRunCreatedSerializer,
+    MatchRunInputSerializer,
     MatchRunSerializer,
     MatchSerializer,
 )
+from api.pagination import PageNumberPagination
 from api.permissions import IsStaff
-from api.serializers import NoFieldsSerializer
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import runs, selectors
 from mentorship.matching.cache import cache_page, cached_page, page_key
 
 
+class MatchPagination(PageNumberPagination):
+    """Pages of matches with `reasons`: why the list is empty or shorter than k."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["reasons"] = {
+            "type": "array",
+            "description": "Present when the list holds fewer than k matches: why, as codes "
+            "(no_profile, awaiting_approval, not_accepting, no_approved_mentors, "
+            "no_shared_language (with the languages that would help), no_free_capacity, "
+            "below_min_score, all_excluded, pending_refresh, no_mentees_matched) with a "
+            "message.",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["code", "message"],
+                "additionalProperties": True,
+            },
+        }
+        return paginated
+
+
 class MatchListView(ListAPIView):
-    """A mentee's mentors, or a mentor's mentees, best first, with why.
+    """A mentee's mentors, or a mentor's mentees, best first, with why; and why a list is short.
 
     Pages are cached per user and query string under the current generation and the user's stamp
     (`mentorship.matching.cache`), for at most `PAGE_TTL` seconds: the most read endpoint does no
@@ -33,6 +57,7 @@ class MatchListView(ListAPIView):
     """
 
     serializer_class = MatchSerializer
+    pagination_class = MatchPagination
     # Every write a page shows invalidates it (see `mentorship.matching.cache`); the TTL only
     # bounds what no event covers, such as a person's display name.
     PAGE_TTL = 300
@@ -50,6 +75,16 @@ class MatchListView(ListAPIView):
         if key is not None and response.status_code == 200:
             renderer = request.accepted_renderer
             cache_page(key, renderer.render(response.data, renderer.media_type), self.PAGE_TTL)
+        return response
+
+    def get_paginated_response(self, data: Any) -> Response:
+        """The page, with `reasons` when the whole list holds fewer than k matches."""
+        response = super().get_paginated_response(data)
+        page = getattr(self.paginator, "page", None)
+        listed = page.paginator.count if page is not None else len(data)
+        reasons = selectors.match_list_reasons(user=request_user(self.request), listed=listed)
+        if reasons:
+            response.data["reasons"] = reasons
         return response
 
     def get_queryset(self):
@@ -84,10 +119,13 @@ class MatchRunListView(ListAPIView):
     def get_queryset(self):
         return selectors.match_run_list()
 
-    @extend_schema(request=None, responses={202: MatchRunCreatedSerializer})
+    @extend_schema(request=MatchRunInputSerializer, responses={202: MatchRunCreatedSerializer})
     def post(self, request: Request) -> Response:
-        NoFieldsSerializer.check(request.data)
-        run = runs.match_run_start(by=request_user(request))
+        serializer = MatchRunInputSerializer(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        run = runs.match_run_start(
+            by=request_user(request), mode=serializer.validated_data.get("mode")
+        )
         return Response(MatchRunCreatedSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

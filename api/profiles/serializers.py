@@ -141,6 +141,11 @@ class MenteeProfileInputSerializer(_ProfileInputSerializer):
     weekly_hours = serializers.IntegerField(
         min_value=WEEKLY_HOURS_RANGE[0], max_value=WEEKLY_HOURS_RANGE[1]
     )
+    allow_no_overlap = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Accept mentors whose working day shares no hour with yours (asynchronous).",
+    )
 
 
 class MentorProfileInputSerializer(_ProfileInputSerializer):
@@ -198,6 +203,7 @@ class MenteeProfileSerializer(serializers.ModelSerializer):
             "goals",
             "timezone",
             "weekly_hours",
+            "allow_no_overlap",
             "languages",
             "created_at",
             "updated_at",

@@ -16,10 +16,13 @@ class MatchRunAdmin(admin.ModelAdmin):
         "chunks_total",
         "matches_written",
         "suggestions",
+        "mode",
+        "top_mentors_suggestion_share",
+        "top_mentors_suggestion_seat_share",
         "created_at",
         "finished_at",
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "mode"]
     list_select_related = ["started_by"]
     readonly_fields = [field.name for field in MatchRun._meta.fields]
     actions = ["start_new_run"]

@@ -17,3 +17,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 WORKDAY_HOURS = 9.0  # a working day is 09:00-18:00 local time
+
+# Acceptable pairs score at least this (and share a working hour unless the mentee allows none):
+# below it a mentor is neither listed nor suggested.
+DEFAULT_MIN_SCORE = 0.35
+# Scores within one band of this width are near-ties, ordered by seat tickets (engine/ties.py).
+DEFAULT_TIE_BAND = 0.01

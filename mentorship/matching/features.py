@@ -140,6 +140,9 @@ def role_similarity(
 
 @dataclass
 class MentorPool:
+    """The approved mentors as the engine's arrays (by user id), each one's free places, and
+    their columns by user id."""
+
     arrays: MentorArrays
     free_capacity: np.ndarray
     index: dict[int, int]
@@ -196,12 +199,15 @@ def mentor_pool_load(taxonomy: TaxonomyIndex, *, at: datetime | None = None) -> 
             skill_rows, skill_columns, skill_levels, (m, len(taxonomy.skill_ids)), np.int8
         ),
         eligible=np.asarray([row[5] for row in profiles], dtype=bool) & (free > 0),
+        free_seats=free.astype(np.int32),
     )
     return MentorPool(arrays=arrays, free_capacity=free, index=index)
 
 
 @dataclass
 class MenteeBatch:
+    """A batch of mentees as the engine's arrays, and the pairs they must never be matched with."""
+
     arrays: MenteeArrays
     exclusions: np.ndarray  # (mentee index, mentor index) pairs
 
@@ -222,7 +228,14 @@ def mentee_batch_load(
     rows = list(
         MenteeProfile.objects.filter(profiles)
         .order_by("user_id")
-        .values_list("user_id", "target_role_id", "background_id", "timezone", "languages")
+        .values_list(
+            "user_id",
+            "target_role_id",
+            "background_id",
+            "timezone",
+            "languages",
+            "allow_no_overlap",
+        )
     )
     ids = [row[0] for row in rows]
     index = {user_id: position for position, user_id in enumerate(ids)}
@@ -273,6 +286,7 @@ def mentee_batch_load(
         languages=_language_matrix([row[4] for row in rows]),
         gap_weight=_csr(gap_rows, gap_columns, gap_weights, (n, skills), np.float32),
         gap_level=_csr(gap_rows, gap_columns, gap_levels, (n, skills), np.int8),
+        allow_no_overlap=np.asarray([row[5] for row in rows], dtype=bool),
     )
     return MenteeBatch(arrays=arrays, exclusions=_exclusions(index, pool.index, profiles))
 

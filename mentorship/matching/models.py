@@ -5,13 +5,18 @@ from django.db import models
 
 
 class MatchRun(models.Model):
-    """One full re-scoring of the pool, split into chunks that workers share."""
+    """One full re-scoring of the pool, split into chunks that workers share, and how its
+    suggestions spread over the mentors."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+
+    class Mode(models.TextChoices):
+        STABLE = "stable", "Stable (no pair that would both rather be together is kept apart)"
+        MAX_PLACEMENTS = "max_placements", "Maximum placements (may move a mentee down its list)"
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -23,6 +28,16 @@ class MatchRun(models.Model):
     chunks_done = models.PositiveIntegerField(default=0)
     matches_written = models.PositiveBigIntegerField(default=0)
     suggestions = models.PositiveIntegerField(default=0)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.STABLE)
+    fill_rounds = models.PositiveSmallIntegerField(
+        default=0, help_text="Rounds that ranked mentees left out against the free seats."
+    )
+    # Concentration: the top 10 % of mentors by list slots (then by suggestions) and the share
+    # of the run's list slots (suggestions) they hold, against their share of the free seats.
+    top_mentors_list_share = models.FloatField(null=True, blank=True)
+    top_mentors_list_seat_share = models.FloatField(null=True, blank=True)
+    top_mentors_suggestion_share = models.FloatField(null=True, blank=True)
+    top_mentors_suggestion_seat_share = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -3,45 +3,58 @@
 A mentee's change re-scores that mentee's list; a mentor's change the lists the mentor is in and
 those it now enters (the mentees for whom the mentor now scores at least their k-th match). Runs
 on a worker after the change commits (`runs.matches_refresh_request` enqueues it); a suggested
-pair still in a new list stays suggested.
+pair still in a new list stays suggested, and a mentee whose suggestion the change took away
+gets the best acceptable mentor with a free seat (`suggestions.suggestions_repair`).
 """
 
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
+from django.utils import timezone
 
-from mentorship.core.batching import batched
+from mentorship.core.batching import batched, query_batch_size
 from mentorship.matching import engine
 from mentorship.matching.features import MentorPool, mentee_batch_load
 from mentorship.matching.models import Match
 from mentorship.matching.scoring import MenteeBatchSpec, score_and_write
 from mentorship.matching.snapshot import Snapshot, snapshot_for
-from mentorship.profiles.models import MenteeProfile
+from mentorship.matching.suggestions import suggestions_repair
+from mentorship.profiles.models import MenteeProfile, MentorProfile
 
 
-def matches_refresh_mentees(*, mentee_ids: Sequence[int]) -> int:
-    """Re-score these mentees against the whole pool and replace their matches."""
-    if not mentee_ids:
-        return 0
-    return score_and_write(
-        snapshot_for(None),
-        [
-            MenteeBatchSpec.ids(ids)
-            for ids in batched(sorted(set(mentee_ids)), settings.MATCHING_BATCH_SIZE)
-        ],
+def matches_refresh_mentees(
+    *, mentee_ids: Sequence[int], snapshot: Snapshot | None = None, mentor_ids: Sequence[int] = ()
+) -> int:
+    """Re-score these mentees against the whole pool, replace their matches, and repair the
+    suggestions this loses (`suggestions.suggestions_repair`); returns the matches written."""
+    snapshot = snapshot or snapshot_for(None)
+    ids = sorted(set(mentee_ids))
+    started = timezone.now()
+    written = score_and_write(
+        snapshot,
+        [MenteeBatchSpec.ids(batch) for batch in batched(ids, settings.MATCHING_BATCH_SIZE)],
         keep_suggested=True,
     )
+    for batch in batched(ids, query_batch_size()):
+        MenteeProfile.objects.filter(user_id__in=batch).update(matched_at=started)
+    suggestions_repair(snapshot=snapshot, mentee_ids=ids, mentor_ids=mentor_ids)
+    return written
 
 
 def matches_refresh_mentor(*, mentor_id: int) -> int:
     """Re-score the lists a mentor's change touches: those it is in, and those it now enters."""
+    started = timezone.now()
     touched = set(Match.objects.filter(mentor_id=mentor_id).values_list("mentee_id", flat=True))
     snapshot = snapshot_for(None)
     column = snapshot.pool.index.get(mentor_id)
     if column is not None and snapshot.pool.arrays.eligible[column]:
         touched |= _mentees_entered_by(snapshot, column)
-    return matches_refresh_mentees(mentee_ids=sorted(touched))
+    written = matches_refresh_mentees(
+        mentee_ids=sorted(touched), snapshot=snapshot, mentor_ids=[mentor_id]
+    )
+    MentorProfile.objects.filter(user_id=mentor_id).update(matched_at=started)
+    return written
 
 
 def _mentees_entered_by(snapshot: Snapshot, column: int) -> set[int]:
@@ -68,6 +81,8 @@ def _mentees_entered_by(snapshot: Snapshot, column: int) -> set[int]:
             settings.MATCHING_WEIGHTS,
             k=1,
             exclusions=batch.exclusions,
+            min_score=settings.MATCHING_MIN_SCORE,
+            tie_band=settings.MATCHING_TIE_BAND,
         )
         for row, mentee_id in enumerate(batch.ids):
             if result.mentor_index[row, 0] < 0:
@@ -89,6 +104,7 @@ def _single_mentor_pool(pool: MentorPool, column: int) -> MentorPool:
         languages=arrays.languages[keep],
         skill_level=arrays.skill_level[keep],
         eligible=arrays.eligible[keep],
+        free_seats=arrays.free_seats[keep],
     )
     return MentorPool(
         arrays=one,

@@ -51,9 +51,10 @@ class ChunkSpec:
     last_id: int
 
 
-def match_run_start(*, by: User | None) -> MatchRun:
-    """Record a pending run and enqueue it once the transaction commits."""
-    run = MatchRun.objects.create(started_by=by)
+def match_run_start(*, by: User | None, mode: str | None = None) -> MatchRun:
+    """Record a pending run and enqueue it once the transaction commits. `mode`: how it
+    suggests (`MatchRun.Mode`; default `MATCHING_ASSIGNMENT_MODE`)."""
+    run = MatchRun.objects.create(started_by=by, mode=mode or settings.MATCHING_ASSIGNMENT_MODE)
     enqueue_on_commit(RUN_EXECUTE_TASK, run.pk)
     logger.info("matching run %s requested by %s", run.pk, by.pk if by else "command")
     return run
@@ -132,7 +133,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
 
 
 def match_run_finish(*, run_id: int) -> bool:
-    """Once every chunk is in, run the stable assignment and mark the run done (exactly once).
+    """Once every chunk is in, place the mentees (`suggestions`) and mark the run done (once).
 
     Returns whether this call finished the run. Holds the run's row lock, so concurrent calls
     from the last two chunks finish it once.
@@ -143,8 +144,11 @@ def match_run_finish(*, run_id: int) -> bool:
             return False
         scoring_done = timezone.now()
         started = time.perf_counter()
-        run.suggestions = suggestions_assign(pool=snapshot_for(run).pool)
+        outcome = suggestions_assign(snapshot=snapshot_for(run), mode=run.mode)
         run.assignment_seconds = round(time.perf_counter() - started, 3)
+        run.suggestions, run.fill_rounds = outcome.suggestions, outcome.fill_rounds
+        for name, value in outcome.concentration.items():
+            setattr(run, name, value)
         started_at = run.started_at or scoring_done  # set when the run was planned
         run.scoring_seconds = round((scoring_done - started_at).total_seconds(), 3)
         run.status = MatchRun.Status.DONE

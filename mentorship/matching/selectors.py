@@ -1,11 +1,17 @@
-"""Reads for matching: a user's ranked matches, and runs for staff."""
+"""Reads for matching: a user's ranked matches and why a list is short, and runs for staff."""
 
-from django.db.models import Prefetch, QuerySet
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import NotFoundError
 from mentorship.matching.models import Match, MatchRun
-from mentorship.profiles.models import MenteeSkill, MentorSkill
+from mentorship.matching.wording import reason
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.profiles.models import MenteeProfile, MenteeSkill, MentorProfile, MentorSkill
 
 
 def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]:
@@ -24,7 +30,7 @@ def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]
                     queryset=MentorSkill.objects.select_related("skill"),
                 ),
             )
-            .order_by("-score", "mentor_id")
+            .order_by("rank", "mentor_id")  # the engine's order (near-ties share the slots)
         )
     elif user.is_mentor:
         matches = (
@@ -63,3 +69,95 @@ def match_run_get(*, run_id: int) -> MatchRun:
     if run is None:
         raise NotFoundError("Not found.")
     return run
+
+
+def match_list_reasons(*, user: User, listed: int) -> list[dict[str, Any]]:
+    """Why this user's list is empty or shorter than k (`listed` matches shown): coded reasons,
+    from counts and a few small reads, never a re-score. Nothing when the list is full."""
+    if listed >= settings.MATCHING_TOP_K:
+        return []
+    if user.is_mentee:
+        return _mentee_reasons(user, listed)
+    if user.is_mentor:
+        return _mentor_reasons(user, listed)
+    return []
+
+
+def _pending(profile: MenteeProfile | MentorProfile) -> bool:
+    """A change of the profile has not been scored yet (by a refresh, or the last run)."""
+    last_run = (
+        MatchRun.objects.filter(status=MatchRun.Status.DONE)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    scored = max((moment for moment in (profile.matched_at, last_run) if moment), default=None)
+    return scored is None or profile.updated_at > scored
+
+
+def _available_mentors() -> QuerySet[MentorProfile]:
+    """Approved, accepting mentors with a free place."""
+    active = Count(
+        "user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active")
+    )
+    return (
+        MentorProfile.objects.filter(approved=True, accepting=True)
+        .annotate(active=active)
+        .filter(capacity__gt=F("active"))
+    )
+
+
+def _mentee_reasons(user: User, listed: int) -> list[dict[str, Any]]:
+    profile = MenteeProfile.objects.filter(user=user).first()
+    if profile is None:
+        return [reason("no_profile")]
+    reasons = []
+    if _pending(profile):
+        reasons.append(reason("pending_refresh"))
+    if not MentorProfile.objects.filter(approved=True).exists():
+        return [*reasons, reason("no_approved_mentors")]
+    available = list(_available_mentors().values_list("user_id", "languages"))
+    if not available:
+        return [*reasons, reason("no_free_capacity", subject="No approved mentor has")]
+    spoken = set(profile.languages)
+    sharing = [mentor_id for mentor_id, languages in available if spoken & set(languages)]
+    if not sharing:
+        others = Counter(code for _, languages in available for code in languages)
+        helpful = [code for code, _ in others.most_common(3)]
+        return [
+            *reasons,
+            {**reason("no_shared_language", languages=", ".join(helpful)), "languages": helpful},
+        ]
+    excluded = set(
+        MentorshipRequest.objects.filter(
+            mentee=user, status=MentorshipRequest.Status.DECLINED
+        ).values_list("mentor_id", flat=True)
+    ) | set(
+        Mentorship.objects.filter(mentee=user, status=Mentorship.Status.ENDED).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    if not set(sharing) - excluded:
+        return [*reasons, reason("all_excluded")]
+    if len(set(sharing) - excluded) > listed:
+        reasons.append(reason("below_min_score", min_score=settings.MATCHING_MIN_SCORE))
+    return reasons
+
+
+def _mentor_reasons(user: User, listed: int) -> list[dict[str, Any]]:
+    profile = MentorProfile.objects.filter(user=user).first()
+    if profile is None:
+        return [reason("no_profile")]
+    if not profile.approved:
+        return [reason("awaiting_approval")]
+    reasons = []
+    if _pending(profile):
+        reasons.append(reason("pending_refresh"))
+    if not profile.accepting:
+        return [*reasons, reason("not_accepting")]
+    active = Mentorship.objects.filter(mentor=user, status=Mentorship.Status.ACTIVE).count()
+    if active >= profile.capacity:
+        return [*reasons, reason("no_free_capacity", subject="You have")]
+    if not listed:
+        reasons.append(reason("no_mentees_matched"))
+    return reasons

@@ -1,5 +1,6 @@
 """What every batch of a run shares: the taxonomy index, the mentor pool, the prepared pool (the
-mentor side of scoring, with the weights) and the explainer, loaded once per run and process."""
+mentor side of scoring, with the weights, the floor and the tie band) and the explainer, loaded
+once per run and process."""
 
 from dataclasses import dataclass
 
@@ -41,7 +42,11 @@ def snapshot_for(run: MatchRun | None) -> Snapshot:
         taxonomy=taxonomy,
         pool=pool,
         prepared=engine.PreparedMentors(
-            pool.arrays, taxonomy.role_similarity, settings.MATCHING_WEIGHTS
+            pool.arrays,
+            taxonomy.role_similarity,
+            settings.MATCHING_WEIGHTS,
+            min_score=settings.MATCHING_MIN_SCORE,
+            tie_band=settings.MATCHING_TIE_BAND,
         ),
         explainer=Explainer(taxonomy, pool.arrays),
     )

@@ -36,6 +36,7 @@ def on_request_declined(*, request: MentorshipRequest, **_: Any) -> None:
 
 def _rescore(user_id: int, kind: ProfileKind) -> None:
     """After commit: the pages that show this person are stale; their lists are re-scored."""
-    # Match pages embed the other side's public profile: the pages that show this one change now.
-    matches_changed(user_ids=match_counterpart_ids(user_id=user_id, kind=kind))
+    # Match pages embed the other side's public profile: the pages that show this one change now,
+    # and the person's own page says the change is being scored.
+    matches_changed(user_ids=[user_id, *match_counterpart_ids(user_id=user_id, kind=kind)])
     matches_refresh_request(user_id=user_id, kind=kind)

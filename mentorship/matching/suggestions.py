@@ -1,59 +1,358 @@
-"""The suggested mentor of each mentee: the stable assignment (`assignment`, pure) over the
-stored lists, within each mentor's free capacity, written as the `suggested` flags."""
+"""The suggested mentor of each mentee, written as the `suggested` flags of the matches.
 
-from itertools import pairwise
+After a full run, `suggestions_assign` places every mentee who can be placed (`placement`: the
+stable assignment over the stored lists within each mentor's free seats, then fill rounds that
+rank the mentees left out against the mentors with free seats; or the maximum placements, as
+staff choose). When a suggestion is lost between runs (the mentor filled up, stopped accepting,
+was unapproved or declined, the pair was excluded, the mentee started a mentorship),
+`suggestions_repair` gives the mentees concerned the best acceptable mentor with a free seat,
+the same way, over the seats nobody holds. A suggested mentor from outside a mentee's top k is
+written as one more match, listed after them (rank k + 1), so both sides see it.
+"""
+
+import functools
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import numeric_columns
-from mentorship.matching.assignment import mentor_prefs_from_scores, stable_assignment
+from mentorship.core.locks import transaction_lock
+from mentorship.matching import engine
 from mentorship.matching.cache import matches_changed
-from mentorship.matching.features import MentorPool
+from mentorship.matching.components import COMPONENTS
+from mentorship.matching.engine.ties import best_tickets
+from mentorship.matching.features import mentee_batch_load
 from mentorship.matching.models import Match
-from mentorship.matching.store import matches_set_suggested
+from mentorship.matching.placement import STABLE, Lists, place
+from mentorship.matching.snapshot import Snapshot
+from mentorship.matching.store import WRITE_BATCH, matches_set_suggested
 from mentorship.mentorships.models import Mentorship
+from mentorship.profiles.models import MenteeProfile
+
+logger = logging.getLogger(__name__)
+
+LOCK = "matching.suggestions"
+TOP_SHARE = 0.10  # concentration figures: the top 10 % of mentors
 
 
-def suggestions_assign(*, pool: MentorPool) -> int:
-    """Mentee-proposing deferred acceptance over the stored top-k lists, within each mentor's
-    free capacity; marks the proposed match of each mentee `suggested`. Returns how many.
+@dataclass
+class Outcome:
+    suggestions: int = 0
+    fill_rounds: int = 0
+    concentration: dict[str, float] = field(default_factory=dict)
 
-    Mentees in an active mentorship do not propose: they cannot request a mentor, so they must
-    not hold a place another mentee could be proposed.
-    """
+
+@dataclass
+class _Pair:
+    score: float
+    components: list[float]
+    explanation: str
+
+
+class _Filler:
+    """The fill rounds' engine call: mentees ranked against the mentors with free seats only
+    (the pool's arrays with those mentors eligible), each returned pair kept with its
+    components and explanation in case it is chosen."""
+
+    def __init__(self, snapshot: Snapshot, mentee_ids: np.ndarray) -> None:
+        self.snapshot = snapshot
+        self.mentee_ids = mentee_ids
+        self.pairs: dict[tuple[int, int], _Pair] = {}
+
+    def __call__(self, waiting: np.ndarray, spare: np.ndarray) -> Lists:
+        snapshot = self.snapshot
+        arrays = snapshot.pool.arrays
+        free = engine.MentorArrays(
+            ids=arrays.ids,
+            roles=arrays.roles,
+            background=arrays.background,
+            utc_offset=arrays.utc_offset,
+            languages=arrays.languages,
+            skill_level=arrays.skill_level,
+            eligible=arrays.eligible & (spare > 0),
+            free_seats=arrays.free_seats,  # the tickets of the lists: the same order
+        )
+        prepared = engine.PreparedMentors(
+            free,
+            snapshot.taxonomy.role_similarity,
+            settings.MATCHING_WEIGHTS,
+            min_score=settings.MATCHING_MIN_SCORE,
+            tie_band=settings.MATCHING_TIE_BAND,
+        )
+        index = {int(mentee_id): position for position, mentee_id in enumerate(self.mentee_ids)}
+        parts = []
+        for ids in batched(self.mentee_ids[waiting].tolist(), settings.MATCHING_BATCH_SIZE):
+            batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=ids))
+            if not len(batch.arrays):
+                continue
+            result = engine.score_prepared(
+                prepared, batch.arrays, k=settings.MATCHING_TOP_K, exclusions=batch.exclusions
+            )
+            row, slot = np.nonzero(result.mentor_index >= 0)
+            columns = result.mentor_index[row, slot].astype(np.int64)
+            components = result.components[row, slot].astype(np.float64).round(4)
+            scores = result.score[row, slot].astype(np.float64).round(6)
+            texts = snapshot.explainer.explain(batch.arrays, row, columns, components)
+            mentees = batch.arrays.ids[row]
+            for mentee_id, column, value, parts_of, text in zip(
+                mentees.tolist(),
+                columns.tolist(),
+                scores.tolist(),
+                components.tolist(),
+                texts,
+                strict=True,
+            ):
+                key = (mentee_id, int(arrays.ids[column]))
+                self.pairs[key] = _Pair(value, parts_of, text)
+            tickets = best_tickets(mentees, arrays.ids[columns], arrays.free_seats[columns])
+            parts.append(
+                Lists(
+                    np.array([index[int(m)] for m in mentees.tolist()], dtype=np.int64),
+                    columns,
+                    scores,
+                    tickets,
+                )
+            )
+        return Lists.join(parts)
+
+
+def suggestions_assign(*, snapshot: Snapshot, mode: str = STABLE) -> Outcome:
+    """Place every mentee over the stored lists (see the module docstring) and write the
+    `suggested` flags. Precondition: inside a transaction (the run's); takes the suggestions
+    lock. Mentees in an active mentorship do not propose: they cannot request a mentor, so they
+    must not hold a seat another mentee could be suggested."""
+    transaction_lock(LOCK)
     stored = numeric_columns(
         Match.objects.all(), ["id", "mentee", "mentor", "rank", "score", "suggested"]
     )
+    outcome = Outcome()
     if not len(stored["id"]):
-        return 0
+        return outcome
+    pool = snapshot.pool
+    columns = _pool_columns(snapshot, stored["mentor"])
+    usable = columns >= 0
+    mentee_ids, mentee_index = np.unique(stored["mentee"], return_inverse=True)
+    active = _in_active_mentorship(mentee_ids)
+    lists = _lists(
+        snapshot, mentee_index[usable], mentee_ids, columns[usable], stored["score"][usable]
+    )
+    seats = np.where(pool.arrays.eligible, pool.free_capacity, 0).astype(np.int64)
+    filler = _Filler(snapshot, mentee_ids)
+    placement = place(
+        lists,
+        seats,
+        len(mentee_ids),
+        band=snapshot.prepared.band,
+        fill=filler,
+        proposing=~active,
+        mode=mode,
+    )
+    chosen = _chosen_pairs(placement.assigned, mentee_ids, pool.arrays.ids)
+    match_of = dict(
+        zip(
+            zip(stored["mentee"].tolist(), stored["mentor"].tolist(), strict=True),
+            stored["id"].tolist(),
+            strict=True,
+        )
+    )
     previously = set(stored["id"][stored["suggested"]].tolist())
-    order = np.lexsort((stored["rank"], stored["mentee"]))  # each mentee's list, best first
-    match_ids, mentee_ids = stored["id"][order], stored["mentee"][order]
-    mentor_ids, scores = stored["mentor"][order], stored["score"][order]
-    # The pool's ids are sorted: a binary search maps mentor ids to pool columns.
-    positions = np.searchsorted(pool.arrays.ids, mentor_ids).clip(max=max(len(pool) - 1, 0))
-    found = len(pool) > 0 and pool.arrays.ids[positions] == mentor_ids
-    mentor_columns = np.where(found, positions, -1)
+    now_suggested = {match_of[pair] for pair in chosen if pair in match_of}
+    matches_set_suggested(match_ids=sorted(previously - now_suggested), value=False)
+    matches_set_suggested(match_ids=sorted(now_suggested - previously), value=True)
+    _write_beyond_lists([pair for pair in chosen if pair not in match_of], filler)
+    transaction.on_commit(matches_changed)
+    load = np.bincount(placement.assigned[placement.assigned >= 0], minlength=len(pool))
+    slots = np.bincount(columns[usable], minlength=len(pool))
+    outcome.suggestions = len(chosen)
+    outcome.fill_rounds = placement.fill_rounds
+    outcome.concentration = {
+        **_top_shares("list", slots, seats),
+        **_top_shares("suggestion", load, seats),
+    }
+    return outcome
+
+
+def suggestions_repair(
+    *, snapshot: Snapshot, mentee_ids: Iterable[int] = (), mentor_ids: Iterable[int] = ()
+) -> int:
+    """After a refresh: drop the suggestions that no longer hold (mentee in an active mentorship,
+    mentor gone from the pool or no longer eligible, a mentor holding more suggestions than free
+    seats keeps its best) and place the mentees who have none (these `mentee_ids` and those just
+    dropped) on the seats nobody holds. Returns how many suggestions it made. Takes the
+    suggestions lock in its own transaction; safe to run twice."""
+    with transaction.atomic():
+        transaction_lock(LOCK)
+        return _repair(snapshot, set(mentee_ids), set(mentor_ids))
+
+
+def _repair(snapshot: Snapshot, mentee_ids: set[int], mentor_ids: set[int]) -> int:
+    pool = snapshot.pool
+    held = list(
+        Match.objects.filter(suggested=True).values_list("id", "mentee_id", "mentor_id", "score")
+    )
+    active = set(
+        Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).values_list(
+            "mentee_id", flat=True
+        )
+    )
+    seats = np.where(pool.arrays.eligible, pool.free_capacity, 0).astype(np.int64)
+    keep: list[tuple[int, int, int, float, int]] = []
+    dropped: list[tuple[int, int, int]] = []  # (match id, mentee id, mentor id)
+    for match_id, mentee_id, mentor_id, value in held:
+        column = pool.index.get(mentor_id)
+        if mentee_id in active or column is None or not seats[column]:
+            dropped.append((match_id, mentee_id, mentor_id))
+        else:
+            keep.append((match_id, mentee_id, column, value, mentor_id))
+    # A mentor holding more suggestions than free seats keeps those it scores best.
+    keep.sort(key=lambda entry: (entry[2], -entry[3], entry[1]))
+    load = np.zeros(len(pool), dtype=np.int64)
+    kept = []
+    for entry in keep:
+        if load[entry[2]] < seats[entry[2]]:
+            load[entry[2]] += 1
+            kept.append(entry)
+        else:
+            dropped.append((entry[0], entry[1], entry[4]))
+    suggested_mentees = {entry[1] for entry in kept}
+    candidates = sorted(
+        ({*mentee_ids, *(mentee for _, mentee, _ in dropped)} - suggested_mentees) - active
+    )
+    waiting_ids = [
+        user_id
+        for ids in batched(candidates, query_batch_size())
+        for user_id in MenteeProfile.objects.filter(user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    ]
+    _drop(dropped)
+    if not waiting_ids:
+        _invalidate(dropped, [])
+        return 0
+    spare = np.maximum(seats - load, 0)
+    ids = np.array(sorted(waiting_ids), dtype=np.int64)
+    rows = [
+        row
+        for batch in batched(ids.tolist(), query_batch_size())
+        for row in Match.objects.filter(mentee_id__in=batch, suggested=False).values_list(
+            "id", "mentee_id", "mentor_id", "score"
+        )
+    ]
+    index = {int(mentee_id): position for position, mentee_id in enumerate(ids.tolist())}
+    mentee_index = np.array([index[row[1]] for row in rows], dtype=np.int64)
+    columns = _pool_columns(snapshot, np.array([row[2] for row in rows], dtype=np.int64))
+    scores = np.array([row[3] for row in rows], dtype=np.float64)
+    usable = (columns >= 0) & (spare[np.maximum(columns, 0)] > 0) if rows else np.zeros(0, bool)
+    lists = _lists(snapshot, mentee_index[usable], ids, columns[usable], scores[usable])
+    filler = _Filler(snapshot, ids)
+    placement = place(lists, spare, len(ids), band=snapshot.prepared.band, fill=filler)
+    chosen = _chosen_pairs(placement.assigned, ids, pool.arrays.ids)
+    existing = {(mentee, mentor): match_id for match_id, mentee, mentor, _ in rows}
+    matches_set_suggested(
+        match_ids=sorted(existing[pair] for pair in chosen if pair in existing), value=True
+    )
+    _write_beyond_lists([pair for pair in chosen if pair not in existing], filler)
+    _invalidate(dropped, chosen)
+    if chosen or dropped:
+        logger.info("suggestions repaired: %s dropped, %s made", len(dropped), len(chosen))
+    return len(chosen)
+
+
+def _drop(dropped: list[tuple[int, int, int]]) -> None:
+    """Unsuggest these matches; one written only because it was suggested (beyond the top k)
+    goes."""
+    ids = [match_id for match_id, _, _ in dropped]
+    for batch in batched(ids, query_batch_size()):
+        Match.objects.filter(pk__in=batch, rank__gt=settings.MATCHING_TOP_K).delete()
+    matches_set_suggested(match_ids=ids, value=False)
+
+
+def _invalidate(dropped: list[tuple[int, int, int]], chosen: Sequence[tuple[int, int]]) -> None:
+    """The pages of everyone whose suggestion changed, on both sides, once this commits."""
+    people = {person for _, *pair in dropped for person in pair}
+    people |= {person for pair in chosen for person in pair}
+    if people:
+        transaction.on_commit(functools.partial(matches_changed, user_ids=people))
+
+
+def _pool_columns(snapshot: Snapshot, mentor_ids: np.ndarray) -> np.ndarray:
+    """Each mentor id's column in the pool, or -1 (not an approved mentor any more)."""
+    pool_ids = snapshot.pool.arrays.ids
+    if not len(pool_ids) or not len(mentor_ids):
+        return np.full(len(mentor_ids), -1, dtype=np.int64)
+    positions = np.searchsorted(pool_ids, mentor_ids).clip(max=len(pool_ids) - 1)
+    return np.where(pool_ids[positions] == mentor_ids, positions, -1).astype(np.int64)
+
+
+def _lists(
+    snapshot: Snapshot,
+    mentee_index: np.ndarray,
+    mentee_ids: np.ndarray,
+    columns: np.ndarray,
+    scores: np.ndarray,
+) -> Lists:
+    arrays = snapshot.pool.arrays
+    tickets = best_tickets(
+        mentee_ids[mentee_index], arrays.ids[columns], arrays.free_seats[columns]
+    )
+    return Lists(mentee_index.astype(np.int64), columns, scores.astype(np.float64), tickets)
+
+
+def _in_active_mentorship(mentee_ids: np.ndarray) -> np.ndarray:
     taken = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).values_list(
         "mentee_id", flat=True
     )
-    usable = (mentor_columns >= 0) & ~np.isin(mentee_ids, np.fromiter(taken, dtype=np.int64))
-    match_ids, mentee_ids = match_ids[usable], mentee_ids[usable]
-    mentor_columns, scores = mentor_columns[usable], scores[usable]
-    starts = np.flatnonzero(np.r_[True, mentee_ids[1:] != mentee_ids[:-1]])
-    bounds = [*starts.tolist(), len(mentee_ids)]
-    mentee_prefs = [mentor_columns[a:b].tolist() for a, b in pairwise(bounds)]
-    pair_scores = [scores[a:b].tolist() for a, b in pairwise(bounds)]
-    mentor_prefs = mentor_prefs_from_scores(mentee_prefs, pair_scores, n_mentors=len(pool))
-    assigned = stable_assignment(mentee_prefs, mentor_prefs, pool.free_capacity.tolist())
-    chosen = {
-        int(match_ids[bounds[mentee] + mentee_prefs[mentee].index(mentor)])
-        for mentee, mentor in enumerate(assigned.tolist())
-        if mentor >= 0
+    return np.isin(mentee_ids, np.fromiter(taken, dtype=np.int64))
+
+
+def _chosen_pairs(
+    assigned: np.ndarray, mentee_ids: np.ndarray, mentor_ids: np.ndarray
+) -> list[tuple[int, int]]:
+    placed = np.flatnonzero(assigned >= 0)
+    return list(
+        zip(mentee_ids[placed].tolist(), mentor_ids[assigned[placed]].tolist(), strict=True)
+    )
+
+
+def _write_beyond_lists(pairs: list[tuple[int, int]], filler: _Filler) -> None:
+    """Suggested pairs from the fill rounds (outside the stored top k) become matches, listed
+    after the top k, explained like every other."""
+    if not pairs:
+        return
+    now = timezone.now()
+    rows = []
+    for mentee, mentor in pairs:
+        pair = filler.pairs[(mentee, mentor)]
+        rows.append(
+            Match(
+                mentee_id=mentee,
+                mentor_id=mentor,
+                rank=settings.MATCHING_TOP_K + 1,
+                score=pair.score,
+                components=dict(zip(COMPONENTS, pair.components, strict=True)),
+                explanation_codes=json.loads(pair.explanation),
+                suggested=True,
+                computed_at=now,
+            )
+        )
+    Match.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+
+
+def _top_shares(kind: str, counts: np.ndarray, seats: np.ndarray) -> dict[str, float]:
+    """The share of `counts` the top `TOP_SHARE` of mentors (by `counts`) hold, and their share
+    of the free seats."""
+    if not counts.shape[0] or not counts.sum():
+        return {}
+    top = np.argsort(-counts, kind="stable")[: max(1, int(np.ceil(TOP_SHARE * counts.shape[0])))]
+    return {
+        f"top_mentors_{kind}_share": round(float(counts[top].sum() / counts.sum()), 4),
+        f"top_mentors_{kind}_seat_share": round(float(seats[top].sum() / max(seats.sum(), 1)), 4),
     }
-    # Only the difference is written: after a full run no match is suggested yet.
-    matches_set_suggested(match_ids=sorted(previously - chosen), value=False)
-    matches_set_suggested(match_ids=sorted(chosen - previously), value=True)
-    transaction.on_commit(matches_changed)
-    return len(chosen)

@@ -118,3 +118,27 @@ def names_for(code_lists: Iterable[Sequence[Mapping[str, Any]]]) -> TaxonomyName
             if "background" in code:
                 backgrounds.add(code["background"])
     return taxonomy_names(roles=roles, skills=skills, backgrounds=backgrounds)
+
+
+# --- why a list is empty or short -------------------------------------------------------------
+
+REASONS: Mapping[str, str] = {
+    "no_profile": "Create your profile first: matching starts from it.",
+    "awaiting_approval": "Staff have not approved your mentor profile yet: no mentee sees you.",
+    "not_accepting": "You are not taking new mentees: you are in nobody's list.",
+    "no_free_capacity": "{subject} no free place right now.",
+    "no_approved_mentors": "No mentor has been approved yet.",
+    "no_shared_language": "No mentor with a free place speaks one of your languages; "
+    "adding {languages} would widen your list.",
+    "all_excluded": "Every mentor you could be matched with has declined you or ended a "
+    "mentorship with you.",
+    "below_min_score": "The other available mentors score under {min_score} for you, or share "
+    "no working hour with you.",
+    "pending_refresh": "Your latest change is being scored: your list will follow shortly.",
+    "no_mentees_matched": "No mentee's list includes you yet.",
+}
+
+
+def reason(code: str, **params: Any) -> dict[str, Any]:
+    """A coded reason with its message (and its parameters, for a client's own wording)."""
+    return {"code": code, "message": REASONS[code].format(**params), **params}

@@ -31,9 +31,16 @@ class MenteeProfile(models.Model):
         ]
     )
     languages = models.JSONField(default=list, validators=[validate_languages])
+    allow_no_overlap = models.BooleanField(
+        default=False,
+        help_text="Accept mentors whose working day shares no hour with mine (asynchronous).",
+    )
     skills = models.ManyToManyField(Skill, through="MenteeSkill", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    matched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a refresh last re-scored this mentee's list."
+    )
 
     class Meta:
         constraints = [
@@ -81,6 +88,11 @@ class MentorProfile(models.Model):
     skills = models.ManyToManyField(Skill, through="MentorSkill", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    matched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a refresh last re-scored the lists this mentor is in.",
+    )
 
     class Meta:
         constraints = [

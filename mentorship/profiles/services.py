@@ -26,7 +26,15 @@ from mentorship.taxonomy.selectors import skill_matcher
 
 MAX_JOB_DESCRIPTIONS = 50
 
-MENTEE_FIELDS = ("target_role", "background", "goals", "timezone", "weekly_hours", "languages")
+MENTEE_FIELDS = (
+    "target_role",
+    "background",
+    "goals",
+    "timezone",
+    "weekly_hours",
+    "languages",
+    "allow_no_overlap",
+)
 MENTOR_FIELDS = (
     "background",
     "bio",

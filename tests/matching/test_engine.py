@@ -29,6 +29,7 @@ from mentorship.matching.engine.reference import (
     score_pair_reference,
 )
 from mentorship.matching.engine.synthetic import synthetic_pool
+from mentorship.matching.engine.ties import ticket_reference
 
 ROLES = ["data-engineer", "data-analyst", "data-scientist", "ml-engineer", "ml-researcher"]
 SKILLS = ["python", "sql", "spark", "kafka", "airflow", "pandas", "scikit-learn", "pytorch"]
@@ -65,6 +66,7 @@ def mentee(
     languages: Sequence[str] = ("en",),
     background: str | None = None,
     id: int | None = None,
+    allow_no_overlap: bool = False,
 ) -> dict[str, Any]:
     return {
         "role": role,
@@ -73,6 +75,7 @@ def mentee(
         "languages": languages,
         "background": background,
         "id": id,
+        "allow_no_overlap": allow_no_overlap,
     }
 
 
@@ -84,6 +87,7 @@ def mentor(
     background: str | None = None,
     eligible: bool = True,
     id: int | None = None,
+    seats: int = 1,
 ) -> dict[str, Any]:
     return {
         "roles": roles,
@@ -93,6 +97,7 @@ def mentor(
         "background": background,
         "eligible": eligible,
         "id": id,
+        "seats": seats,
     }
 
 
@@ -121,6 +126,7 @@ def mentee_arrays(people: Sequence[dict[str, Any]]) -> MenteeArrays:
             len(SKILLS),
             np.int8,
         ),
+        allow_no_overlap=np.array([p["allow_no_overlap"] for p in people], dtype=bool),
     )
 
 
@@ -145,6 +151,7 @@ def mentor_arrays(people: Sequence[dict[str, Any]]) -> MentorArrays:
             np.int8,
         ),
         eligible=np.array([p["eligible"] for p in people], dtype=bool),
+        free_seats=np.array([p["seats"] for p in people], dtype=np.int32),
     )
 
 
@@ -223,29 +230,36 @@ def test_role_fit_is_one_for_the_target_role_partial_for_similar_roles_zero_with
     assert result.score[0].tolist() == pytest.approx([1.0, 0.4, 0.1, 0.0])
 
 
-def test_gap_coverage_is_the_weighted_share_held_at_the_required_level() -> None:
+def test_gap_coverage_is_the_urgency_weighted_share_held_at_the_required_level() -> None:
     gap = {"spark": (3.0, 3), "kafka": (2.0, 3), "airflow": (1.0, 2)}
     mentors = [
-        mentor(skills={"spark": 3, "kafka": 2, "airflow": 5}),  # spark + airflow: 4 of 6
+        mentor(skills={"spark": 3, "kafka": 2, "airflow": 5}),  # spark + airflow: 9 + 1 of 14
         mentor(skills={"spark": 2, "kafka": 2}),  # below every required level: 0
         mentor(skills={"spark": 5, "kafka": 4, "airflow": 2}),  # all: 1
         mentor(skills={"python": 5}),
     ]
     result = run([mentee(gap=gap)], mentors, {"gap_coverage": 1.0}, k=4)
-    assert components_of(result, 0)[GAP] == pytest.approx(4 / 6)
+    # Fewer than five missing skills: all urgent, each weighing its priority squared.
+    assert components_of(result, 0)[GAP] == pytest.approx(10 / 14)
     assert components_of(result, 1)[GAP] == 0.0
     assert components_of(result, 2)[GAP] == 1.0
     assert components_of(result, 3)[GAP] == 0.0
     assert ranked(result)[:2] == [2, 0]
 
 
-def test_skill_depth_weighs_the_mentor_level_in_the_missing_skills() -> None:
+def test_skill_depth_weighs_the_mentor_level_in_the_missing_skills_held_at_the_level() -> None:
     gap = {"spark": (3.0, 3), "kafka": (2.0, 3), "airflow": (1.0, 2)}
-    mentors = [mentor(skills={"spark": 3, "kafka": 2, "airflow": 5}), mentor(skills={"sql": 5})]
-    result = run([mentee(gap=gap)], mentors, {"skill_depth": 1.0}, k=2)
-    expected = (3 * 3 / 5 + 2 * 2 / 5 + 1 * 5 / 5) / 6
+    mentors = [
+        mentor(skills={"spark": 3, "kafka": 2, "airflow": 5}),
+        mentor(skills={"sql": 5}),
+        mentor(skills={"spark": 2, "kafka": 2, "airflow": 1}),  # all below the required level
+    ]
+    result = run([mentee(gap=gap)], mentors, {"skill_depth": 1.0, "timezone": 1.0}, k=3)
+    # Kafka at 2 of a required 3 is not held: it adds no depth (it used to add 2/5 of its weight).
+    expected = (9 * 3 / 5 + 1 * 5 / 5) / 14
     assert components_of(result, 0)[DEPTH] == pytest.approx(expected)
     assert components_of(result, 1)[DEPTH] == 0.0
+    assert components_of(result, 2)[DEPTH] == 0.0
 
 
 def test_an_empty_gap_is_fully_covered_and_has_no_depth() -> None:
@@ -363,20 +377,70 @@ def test_without_any_candidate_the_row_is_all_padding() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_ties_are_broken_by_the_lower_mentor_id() -> None:
+def _by_ticket(mentee_id: int, mentors: Sequence[dict[str, Any]], indices: Sequence[int]) -> list:
+    """Mentor indices in the order of their best tickets for this mentee (see `ties`)."""
+    ids = mentor_arrays(mentors).ids
+    return sorted(
+        indices,
+        key=lambda j: (-ticket_reference(mentee_id, int(ids[j]), mentors[j]["seats"]), j),
+    )
+
+
+def test_exact_ties_are_ordered_by_the_mentors_tickets_not_by_their_ids() -> None:
     mentors = [mentor(id=10), mentor(id=20, tz=5.0), mentor(id=30), mentor(id=40)]
-    result = run([mentee()], mentors, k=4)
-    assert ranked(result) == [0, 2, 3, 1]
+    result = run([mentee(id=7)], mentors, k=4)
+    assert ranked(result) == [*_by_ticket(7, mentors, [0, 2, 3]), 1]
     assert result.score[0, 0] == result.score[0, 1] == result.score[0, 2] > result.score[0, 3]
 
 
-def test_ties_across_many_tiles_keep_the_lowest_ids() -> None:
+def test_ties_across_many_tiles_are_ordered_by_tickets_and_the_best_still_comes_first() -> None:
     count = 3 * 512 + 17
     mentors = [mentor() for _ in range(count)]
     mentors[1500] = mentor(skills={"spark": 4})
     mentors[3] = mentor(languages=["de"])
-    result = run([mentee(gap={"spark": (1.0, 3)})], mentors, k=10)
-    assert ranked(result) == [1500, 0, 1, 2, 4, 5, 6, 7, 8, 9]
+    result = run([mentee(gap={"spark": (1.0, 3)}, id=7)], mentors, k=10)
+    tied = [j for j in range(count) if j not in (1500, 3)]
+    assert ranked(result) == [1500, *_by_ticket(7, mentors, tied)[:9]]
+
+
+def test_identical_mentors_share_the_identical_mentees_lists() -> None:
+    """30 identical mentors with one seat each, 30 identical mentees, lists of 10: every mentor
+    is in some list and none crowds them (ranked by id, the same 10 were in every list)."""
+    mentees = [mentee(id=100 + number) for number in range(30)]
+    mentors = [mentor(id=1 + number) for number in range(30)]
+    result = run(mentees, mentors, k=10)
+    slots = np.bincount(result.mentor_index.reshape(-1), minlength=30)
+    assert slots.sum() == 300
+    assert slots.min() >= 3
+    assert slots.max() <= 20
+
+
+def test_list_slots_among_equals_follow_free_seats() -> None:
+    """Among equals, a mentor with three free seats comes first about three times as often."""
+    mentees = [mentee(id=100 + number) for number in range(1200)]
+    mentors = [mentor(id=1 + number, seats=1 if number < 5 else 3) for number in range(10)]
+    result = run(mentees, mentors, k=1)
+    firsts = np.bincount(result.mentor_index[:, 0], minlength=10)
+    one_seat, three_seats = firsts[:5].sum(), firsts[5:].sum()
+    assert 2.0 < three_seats / one_seat < 4.5
+
+
+def test_near_ties_within_a_band_share_and_a_better_band_always_comes_first() -> None:
+    mentors = [
+        mentor(id=1, tz=0.1),  # 0.9889
+        mentor(id=2, tz=0.3),  # 0.9667: a little less overlap, the same band [0.95, 1.0)
+        mentor(id=3, tz=1.5),  # 0.8333: clearly less, a lower band
+    ]
+    weights = {"timezone": 1.0}
+    firsts = {
+        ranked(run([mentee(id=100 + number)], mentors, weights, k=3, tie_band=0.05))[0]
+        for number in range(40)
+    }
+    assert firsts == {0, 1}
+    strict = run([mentee(id=100)], mentors, weights, k=3)  # exact ties only: by score
+    assert ranked(strict) == [0, 1, 2]
+    for number in range(40):
+        assert ranked(run([mentee(id=100 + number)], mentors, weights, k=3, tie_band=0.05))[2] == 2
 
 
 def test_k_larger_than_the_candidates_pads_with_minus_one() -> None:

@@ -37,7 +37,8 @@ def run_all() -> MatchRun:
     return MatchRun.objects.latest("id")
 
 
-def test_a_future_data_engineer_gets_the_data_engineer_who_knows_spark_and_kafka_first():
+def test_a_future_data_engineer_gets_the_data_engineer_who_knows_spark_and_kafka_first(settings):
+    settings.MATCHING_MIN_SCORE = 0.0  # every mentor listed, to see the order
     mentee = make_mentee(role="data-engineer", skills={"python": 3}, background="physics")
     engineer = make_mentor(roles=("data-engineer",), skills=SPARK_KAFKA)
     analyst = make_mentor(roles=("data-analyst",), skills={"sql": 5, "tableau": 5, "excel": 5})
@@ -61,6 +62,17 @@ def test_a_future_data_engineer_gets_the_data_engineer_who_knows_spark_and_kafka
     assert "9 hours of overlap in your working day" in sentences
     assert best.components["role_fit"] == 1.0
     assert best.suggested
+
+
+def test_mentors_under_the_floor_are_neither_listed_nor_suggested(settings):
+    mentee = make_mentee(role="data-engineer", skills={"python": 3}, background="physics")
+    engineer = make_mentor(roles=("data-engineer",), skills=SPARK_KAFKA)
+    make_mentor(roles=("machine-learning-researcher",), skills={"pytorch": 5, "research": 5})
+
+    run_all()
+
+    assert ranked(mentee) == [engineer.pk]
+    assert Match.objects.filter(mentee=mentee, score__lt=settings.MATCHING_MIN_SCORE).count() == 0
 
 
 def test_hard_filters_are_never_scored_around():
@@ -161,7 +173,8 @@ def test_a_mentee_refresh_rescored_only_that_mentee():
     assert Match.objects.get(mentee=changed).score != pytest.approx(0.123)
 
 
-def test_a_refresh_keeps_the_suggested_mentor_suggested_while_still_matched():
+def test_a_refresh_keeps_the_suggested_mentor_suggested_while_still_matched(settings):
+    settings.MATCHING_MIN_SCORE = 0.0
     mentee = make_mentee(role="data-engineer", skills={"python": 2})
     make_mentor(roles=("data-engineer",), skills=SPARK_KAFKA)
     make_mentor(roles=("data-analyst",), skills={"sql": 5})
@@ -190,7 +203,8 @@ def test_a_new_mentor_enters_the_lists_where_they_now_rank(settings):
     assert ranked(analyst_mentee) != [newcomer.pk]
 
 
-def test_a_mentor_who_stops_accepting_leaves_every_list():
+def test_a_mentor_who_stops_accepting_leaves_every_list(settings):
+    settings.MATCHING_MIN_SCORE = 0.0
     mentee = make_mentee(role="data-scientist")
     leaving = make_mentor(roles=("data-scientist",))
     staying = make_mentor(roles=("data-analyst",))

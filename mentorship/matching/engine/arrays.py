@@ -49,8 +49,11 @@ class MenteeArrays:
     - ``ids`` int64[n]: user ids. ``target_role`` int32[n]: role index. ``background`` int32[n]:
       background index, -1 for none. ``utc_offset`` float32[n]: hours (e.g. 5.5).
     - ``languages`` CSR bool n x L.
-    - ``gap_weight`` CSR float32 n x S: weight (>= 0) of each missing skill; zero rows allowed.
+    - ``gap_weight`` CSR float32 n x S: priority (>= 0) of each missing skill; zero rows
+      allowed. The engine turns priorities into urgency weights (`urgency`).
     - ``gap_level`` CSR int8 n x S: required level (1..5), same sparsity as ``gap_weight``.
+    - ``allow_no_overlap`` bool[n]: the mentee accepts a mentor with no working hour in common
+      (default: no one does).
     """
 
     ids: np.ndarray
@@ -60,6 +63,7 @@ class MenteeArrays:
     languages: sp.csr_array
     gap_weight: sp.csr_array
     gap_level: sp.csr_array
+    allow_no_overlap: Any = None
 
     def __post_init__(self) -> None:
         ids = _vector(self.ids, np.int64, "mentees.ids")
@@ -72,6 +76,12 @@ class MenteeArrays:
             "languages": as_csr(self.languages, bool, "mentees.languages", n),
             "gap_weight": as_csr(self.gap_weight, np.float32, "mentees.gap_weight", n),
             "gap_level": as_csr(self.gap_level, np.int8, "mentees.gap_level", n),
+            "allow_no_overlap": _vector(
+                np.zeros(n, dtype=bool) if self.allow_no_overlap is None else self.allow_no_overlap,
+                bool,
+                "mentees.allow_no_overlap",
+                n,
+            ),
         }
         for name, value in fields.items():
             object.__setattr__(self, name, value)
@@ -104,6 +114,8 @@ class MentorArrays:
       none). ``utc_offset`` float32[m]. ``languages`` CSR bool m x L.
     - ``skill_level`` CSR int8 m x S: levels 1..5 (an explicit 0 means "not held").
     - ``eligible`` bool[m]: approved, accepting and with free capacity.
+    - ``free_seats`` int32[m]: free places (>= 0; default 1 each): a mentor's share of the list
+      slots among near-ties is in proportion to them (see the package docstring, "Ranking").
     """
 
     ids: np.ndarray
@@ -113,6 +125,7 @@ class MentorArrays:
     languages: sp.csr_array
     skill_level: sp.csr_array
     eligible: np.ndarray
+    free_seats: Any = None
 
     def __post_init__(self) -> None:
         ids = _vector(self.ids, np.int64, "mentors.ids")
@@ -125,6 +138,12 @@ class MentorArrays:
             "languages": as_csr(self.languages, bool, "mentors.languages", m),
             "skill_level": as_csr(self.skill_level, np.int8, "mentors.skill_level", m),
             "eligible": _vector(self.eligible, bool, "mentors.eligible", m),
+            "free_seats": _vector(
+                np.ones(m, dtype=np.int32) if self.free_seats is None else self.free_seats,
+                np.int32,
+                "mentors.free_seats",
+                m,
+            ),
         }
         for name, value in fields.items():
             object.__setattr__(self, name, value)
@@ -134,6 +153,8 @@ class MentorArrays:
             raise ValueError("mentors.background must be >= -1")
         if not np.isfinite(self.utc_offset).all():
             raise ValueError("mentors.utc_offset must be finite")
+        if m and self.free_seats.min() < 0:
+            raise ValueError("mentors.free_seats must be >= 0")
         _check_levels(self.skill_level, "mentors.skill_level", 0)
 
     def __len__(self) -> int:

@@ -1,6 +1,6 @@
 """The exact pass (float64) on the candidates only: every component from the original arrays, in
 the same operations and order as the per-pair reference (`reference.score_pair_reference`), the
-rounded total, and the top k of each row (score descending, then mentor id ascending)."""
+rounded total, the floor, and the top k of each row in the ranking order of `ties`."""
 
 import numpy as np
 
@@ -12,18 +12,15 @@ from mentorship.matching.engine.arrays import (
     ScoreResult,
     timezone_overlap,
 )
-from mentorship.matching.engine.kernels import ragged_ranges, smallest_per_row
+from mentorship.matching.engine.kernels import ragged_ranges
 from mentorship.matching.engine.prepared import PreparedMentors
-
-_SCORE_SHIFT = 24  # sort key: row << 44 | (10**6 - score key) << 24 | eligible position
-_ROW_SHIFT = 44
-_POSITION_MASK = (1 << _SCORE_SHIFT) - 1
-_ROW_LIMIT = (1 << (63 - _ROW_SHIFT)) - 1
+from mentorship.matching.engine.ties import best_tickets
 
 
 def top_k(
     pool: PreparedMentors,
     mentees: MenteeArrays,
+    urgency: np.ndarray,
     result: ScoreResult,
     start: int,
     row: np.ndarray,
@@ -31,20 +28,22 @@ def top_k(
     k: int,
 ) -> None:
     """Exact totals of the candidates (``row`` of the chunk from ``start``, eligible
-    ``position``), the final order, and the top ``k`` of each row, written into ``result``."""
+    ``position``), those below the floor dropped, the final order (band, ticket, mentor id:
+    `ties`), and the top ``k`` of each row, written into ``result``."""
     weighted = pool.weights > 0  # a zero-weight component cannot change a total
-    components = exact_components(pool, mentees, start + row, position, weighted)
+    components = exact_components(pool, mentees, urgency, start + row, position, weighted)
     total = pool.weights[0] * components[:, 0]
     for index in range(1, len(COMPONENTS)):
         total = total + pool.weights[index] * components[:, index]
     total = total / pool.total_weight
     key = np.rint(total * SCORE_SCALE).astype(np.int64)
-    if pool.mentor_count <= _POSITION_MASK and len(result) <= _ROW_LIMIT:
-        # One int64 per candidate: row, then score descending, then mentor (id) ascending.
-        sort_key = (row << _ROW_SHIFT) | ((SCORE_SCALE - key) << _SCORE_SHIFT) | position
-        order = smallest_per_row(row, sort_key, len(result), k)
-    else:  # pragma: no cover - more than 16M eligible mentors or an enormous chunk
-        order = np.lexsort((position, -key, row))
+    acceptable = np.flatnonzero(key >= pool.min_key)
+    row, position, key = row[acceptable], position[acceptable], key[acceptable]
+    components = components[acceptable]
+    tickets = best_tickets(
+        mentees.ids[start + row], pool.mentor_ids[position], pool.mentor_seats[position]
+    )
+    order = np.lexsort((position, ~tickets, -(key // pool.band), row))
     row = row[order]
     counts = np.bincount(row, minlength=len(result))
     rank = np.arange(row.shape[0]) - (np.cumsum(counts) - counts)[row]
@@ -53,7 +52,7 @@ def top_k(
     components = components[chosen]
     if not weighted.all():
         components[:, ~weighted] = exact_components(
-            pool, mentees, start + row, position[chosen], ~weighted
+            pool, mentees, urgency, start + row, position[chosen], ~weighted
         )[:, ~weighted]
     result.mentor_index[row, rank] = pool.eligible[position[chosen]]
     result.score[row, rank] = key[chosen] / SCORE_SCALE
@@ -63,6 +62,7 @@ def top_k(
 def exact_components(
     pool: PreparedMentors,
     mentees: MenteeArrays,
+    urgency: np.ndarray,
     mentee: np.ndarray,
     position: np.ndarray,
     which: np.ndarray | None = None,
@@ -82,18 +82,16 @@ def exact_components(
         counts = np.diff(weight.indptr)[mentee]
         entry = ragged_ranges(weight.indptr[mentee], counts)
         pair = np.repeat(np.arange(pairs), counts)
-        g = weight.data[entry].astype(np.float64)
+        g = urgency[entry]
         held = pool.levels[position[pair], weight.indices[entry]]
         total = np.bincount(pair, weights=g, minlength=pairs)
         has_gap = total > 0
         safe = np.where(has_gap, total, 1.0)
-        covered = np.bincount(
-            pair, weights=np.where(held >= level.data[entry], g, 0.0), minlength=pairs
-        )
+        at_level = held >= level.data[entry]
+        covered = np.bincount(pair, weights=np.where(at_level, g, 0.0), minlength=pairs)
         components[:, 1] = np.where(has_gap, covered / safe, 1.0)
-        depth = np.bincount(
-            pair, weights=g * (np.minimum(held, MAX_LEVEL) / float(MAX_LEVEL)), minlength=pairs
-        )
+        deep = g * (np.minimum(held, MAX_LEVEL) / float(MAX_LEVEL))
+        depth = np.bincount(pair, weights=np.where(at_level, deep, 0.0), minlength=pairs)
         components[:, 4] = np.where(has_gap, depth / safe, 0.0)
     if which[2]:
         components[:, 2] = timezone_overlap(

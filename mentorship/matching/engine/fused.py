@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from mentorship.matching.engine.arrays import MenteeArrays, csr_from_parts
+from mentorship.matching.engine.arrays import SCORE_SCALE, MenteeArrays, csr_from_parts
 from mentorship.matching.engine.kernels import accumulate, kth_largest_per_row, language_words
 from mentorship.matching.engine.prepared import EXCLUDED, TILE, PreparedMentors
 
@@ -48,12 +48,15 @@ class Exclusions:
 @dataclass(frozen=True)
 class MenteeGroups:
     """The distinct time zones and language sets of the mentees in scope (from ``start``), each
-    mentee's group, and which language sets need the penalty row (some eligible mentor shares
-    none of their languages)."""
+    mentee's group, which language sets need the penalty row (some eligible mentor shares none of
+    their languages), which offsets need the no-overlap penalty (some eligible mentor shares no
+    working hour), and which mentees it applies to (those who do not allow no overlap)."""
 
     start: int
     offsets: np.ndarray
     offset_group: np.ndarray
+    offset_lacking: np.ndarray
+    needs_overlap: np.ndarray
     language_sets: np.ndarray
     language_group: np.ndarray
     language_lacking: np.ndarray
@@ -78,6 +81,8 @@ class MenteeGroups:
             start=scope.start,
             offsets=offsets,
             offset_group=offset_group,
+            offset_lacking=pool.no_overlap(offsets),
+            needs_overlap=~mentees.allow_no_overlap[scope],
             language_sets=language_sets,
             language_group=group.reshape(-1),
             language_lacking=lacking,
@@ -99,16 +104,18 @@ def gap_rows_fill(pool: PreparedMentors, mentees: MenteeArrays, scope: slice) ->
 def fused_totals(
     pool: PreparedMentors,
     mentees: MenteeArrays,
+    urgency: np.ndarray,
     groups: MenteeGroups,
     exclusions: Exclusions,
     start: int,
     stop: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(fused totals of mentees start:stop, tiles x rows x TILE float32, filtered pairs set to
-    the excluded value; each row's candidate slack)."""
+    the excluded value; each row's candidate slack). ``urgency``: the urgency weight of every
+    gap entry of the mentees (aligned with ``gap_weight.data``)."""
     count = stop - start
     fused = np.zeros((pool.tiles, count, TILE), dtype=np.float32)
-    main = _mentee_features(pool, mentees, start, stop)
+    main = _mentee_features(pool, mentees, urgency, start, stop)
     extra, extra_dense = _group_features(pool, groups, start, stop)
     for tile in range(pool.tiles):
         accumulate(main, pool.dense[tile], fused[tile])
@@ -120,14 +127,15 @@ def fused_totals(
 
 
 def _mentee_features(
-    pool: PreparedMentors, mentees: MenteeArrays, start: int, stop: int
+    pool: PreparedMentors, mentees: MenteeArrays, urgency: np.ndarray, start: int, stop: int
 ) -> sp.csr_array:
-    """X for mentees start:stop: gap entries, role, background, and the empty-gap constant."""
+    """X for mentees start:stop: gap entries (urgency weight over the row's total), role,
+    background, and the empty-gap constant."""
     count = stop - start
     weight, level = mentees.gap_weight, mentees.gap_level
     lo, hi = weight.indptr[start], weight.indptr[stop]
     entry_row = np.repeat(np.arange(count), np.diff(weight.indptr[start : stop + 1]))
-    g = weight.data[lo:hi].astype(np.float64)
+    g = urgency[lo:hi]
     total = np.bincount(entry_row, weights=g, minlength=count)
     columns = pool.gap_column[
         level.data[lo:hi].astype(np.int64) * pool.skills + weight.indices[lo:hi]
@@ -163,7 +171,8 @@ def _mentee_features(
 def _group_features(
     pool: PreparedMentors, groups: MenteeGroups, start: int, stop: int
 ) -> tuple[sp.csr_array, np.ndarray]:
-    """X and D for the chunk's distinct time zones and (penalised) language sets."""
+    """X and D for the chunk's distinct time zones, the no-overlap penalty of those who need an
+    overlap, and the (penalised) language sets."""
     count = stop - start
     local = slice(start - groups.start, stop - groups.start)
     rows: list[np.ndarray] = []
@@ -177,6 +186,15 @@ def _group_features(
         rows.append(np.arange(count))
         cols.append(inverse.reshape(-1))
         values.append(np.full(count, w_timezone, dtype=np.float32))
+    offset_group = groups.offset_group[local]
+    apart = np.flatnonzero(groups.needs_overlap[local] & groups.offset_lacking[offset_group])
+    if apart.size:
+        present, inverse = np.unique(offset_group[apart], return_inverse=True)
+        offset = sum(block.shape[1] for block in dense_rows)
+        dense_rows.append(pool.no_overlap_tiles(groups.offsets[present]))
+        rows.append(apart)
+        cols.append(offset + inverse.reshape(-1))
+        values.append(np.ones(apart.shape[0], dtype=np.float32))
     group = groups.language_group[local]
     penalised = np.flatnonzero(groups.language_lacking[group])
     if penalised.size:
@@ -219,17 +237,28 @@ def _mark_filtered(
     fused[position[keep] // TILE, mentee[keep], position[keep] % TILE] = EXCLUDED
 
 
-def candidates(fused: np.ndarray, slack: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, eligible position) of every pair that may be in its row's top k."""
+def _band_floor(value: np.ndarray, band: int) -> np.ndarray:
+    """The lowest score of the band each value falls in (bands of ``band`` score keys)."""
+    keys = np.floor(value.astype(np.float64) * SCORE_SCALE / band) * band
+    return (keys / SCORE_SCALE).astype(np.float32)
+
+
+def candidates(
+    fused: np.ndarray, slack: np.ndarray, k: int, band: int = 1, min_key: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, eligible position) of every pair that may be in its row's top k: ranked by band
+    first, so every pair of the band that holds the k-th best is a candidate; pairs below the
+    acceptability floor (``min_key``, in score keys) are not."""
     _, count, tile = fused.shape
+    floor = np.float32(max(_VALID_FLOOR, min_key / SCORE_SCALE - float(_SLACK) - 1e-6))
     # Group g of a row: column g of every tile. The k-th largest group maximum is <= the row's
     # k-th largest value (k groups, so k distinct elements at least that large): only groups
     # reaching it can hold candidates. The maxima are one elementwise pass over the tiles.
     group_max = fused.max(axis=0)  # (count, tile)
-    threshold = np.full(count, _VALID_FLOOR, dtype=np.float32)
+    threshold = np.full(count, floor, dtype=np.float32)
     if tile >= k:
         kth = np.partition(group_max, tile - k, axis=1)[:, tile - k]
-        threshold = np.maximum(kth - slack, np.float32(_VALID_FLOOR))
+        threshold = np.maximum(_band_floor(kth - slack, band) - slack, floor)
     row, column = np.nonzero(group_max >= threshold[:, None])
     values = fused[:, row, column]  # (tiles, groups)
     hit, tile_index = np.nonzero((values >= threshold[row]).T)  # row order kept
@@ -237,7 +266,9 @@ def candidates(fused: np.ndarray, slack: np.ndarray, k: int) -> tuple[np.ndarray
     row = row[hit]
     position = tile_index * tile + column[hit]
 
-    # Narrow to the row's k-th best fused value (exact over the candidates) minus the slack.
+    # Narrow to the band of the row's k-th best fused value (exact over the candidates), less
+    # the slack on each side.
     kth_value = kth_largest_per_row(row, value, count, k)
-    keep = value >= kth_value[row] - slack[row]
+    lowest = np.maximum(_band_floor(kth_value - slack, band) - slack, floor)
+    keep = value >= lowest[row]
     return row[keep], position[keep]

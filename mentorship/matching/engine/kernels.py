@@ -1,5 +1,5 @@
 """Array kernels of the engine: ragged ranges, language bitmasks, the sparse x dense product into
-a buffer, and per-row k-th and k-smallest selections. Pure NumPy/SciPy, no knowledge of the
+a buffer, and the per-row k-th largest value. Pure NumPy/SciPy, no knowledge of the
 formula."""
 
 import numpy as np
@@ -82,23 +82,3 @@ def kth_largest_per_row(row: np.ndarray, value: np.ndarray, count: int, k: int) 
     full = counts >= k
     kth[full] = value[order[starts[full] + k - 1]]
     return kth
-
-
-def smallest_per_row(row: np.ndarray, key: np.ndarray, count: int, k: int) -> np.ndarray:
-    """Indices of the (up to) k smallest distinct ``key`` of each row, by row then key.
-
-    ``key`` orders rows first (the row is in its high bits) and ``row`` is ascending.
-    """
-    layout = _padded(row, count)
-    if layout is None or layout[1] <= k:
-        return np.argsort(key)
-    column, width = layout
-    padded = np.full((count, width), np.iinfo(np.int64).max, dtype=np.int64)
-    padded[row, column] = key
-    index = np.full((count, width), -1, dtype=np.int64)
-    index[row, column] = np.arange(row.shape[0])
-    part = np.argpartition(padded, k - 1, axis=1)[:, :k]
-    best = np.take_along_axis(padded, part, axis=1)
-    order = np.argsort(best, axis=1)
-    chosen = np.take_along_axis(np.take_along_axis(index, part, axis=1), order, axis=1)
-    return chosen[chosen >= 0]

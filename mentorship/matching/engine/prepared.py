@@ -8,11 +8,13 @@ import numpy as np
 
 from mentorship.matching.engine.arrays import (
     MAX_LEVEL,
+    SCORE_SCALE,
     MentorArrays,
     normalise_weights,
     timezone_overlap,
 )
 from mentorship.matching.engine.kernels import language_words
+from mentorship.matching.engine.ties import band_width
 
 TILE = 512  # mentors per tile of D: a tile of D stays in cache while a chunk is multiplied
 EXCLUDED = np.float32(-2.0)  # the fused value of a filtered pair (every surviving one is >= 0)
@@ -26,13 +28,29 @@ class PreparedMentors:
     same pool batch after batch (a matching run) prepares it once and passes it to
     `score_prepared`.
 
+    ``min_score`` and ``tie_band`` are the acceptability floor and the width of a band of
+    near-ties (see the package docstring); both belong to the pool so that every call against it
+    ranks alike.
+
     The arrays are treated as read-only: change the pool or the weights, prepare again.
     """
 
     def __init__(
-        self, mentors: MentorArrays, role_similarity: Any, weights: Mapping[str, float]
+        self,
+        mentors: MentorArrays,
+        role_similarity: Any,
+        weights: Mapping[str, float],
+        *,
+        min_score: float = 0.0,
+        tie_band: float = 0.0,
     ) -> None:
+        if not (np.isfinite(min_score) and 0.0 <= min_score <= 1.0):
+            raise ValueError("min_score must be in [0, 1]")
+        if not (np.isfinite(tie_band) and 0.0 <= tie_band <= 1.0):
+            raise ValueError("tie_band must be in [0, 1]")
         self.mentors = mentors
+        self.min_key = round(min_score * SCORE_SCALE)
+        self.band = band_width(tie_band)
         self.weights = normalise_weights(weights)
         total_weight = 0.0
         for weight in self.weights.tolist():
@@ -71,6 +89,8 @@ class PreparedMentors:
             table[has] = np.maximum.reduceat(columns, worked.indptr[:-1][has], axis=0)
         self.role_table = np.ascontiguousarray(table.T)
 
+        self.mentor_ids = mentors.ids[self.eligible]
+        self.mentor_seats = mentors.free_seats[self.eligible]
         self.mentor_tz = mentors.utc_offset[self.eligible].astype(np.float64)
         self.mentor_background = mentors.background[self.eligible]
         self.mentor_words = language_words(mentors.languages, self.eligible)
@@ -80,6 +100,7 @@ class PreparedMentors:
         self._lock = threading.Lock()  # D's gap rows and the memoised rows are filled lazily
         self._shared_rows: dict[bytes, np.ndarray] = {}
         self._overlap_rows: dict[float, np.ndarray] = {}
+        self._no_overlap_rows: dict[float, np.ndarray] = {}
         self._language_rows: dict[bytes, np.ndarray] = {}
 
     def _prepare_dense(self) -> None:
@@ -118,7 +139,7 @@ class PreparedMentors:
 
     def gap_rows(self, columns: np.ndarray) -> None:
         """Fill the D rows of these gap columns (distinct, >= 0) that are not filled yet:
-        ``w_coverage * [level >= L] + w_depth * min(level, 5) / 5`` for each eligible mentor."""
+        ``[level >= L] * (w_coverage + w_depth * min(level, 5) / 5)`` for each eligible mentor."""
         with self._lock:
             columns = columns[~self._gap_built[columns]]
             if not columns.size:
@@ -133,9 +154,10 @@ class PreparedMentors:
                 if stop <= start:
                     break
                 held = self.levels[start:stop][:, skill].T.astype(np.float32)
-                self.dense[tile, columns, : stop - start] = w_coverage * (held >= required) + (
-                    w_depth / MAX_LEVEL
-                ) * np.minimum(held, MAX_LEVEL)
+                covered = held >= required
+                self.dense[tile, columns, : stop - start] = covered * (
+                    w_coverage + (w_depth / MAX_LEVEL) * np.minimum(held, MAX_LEVEL)
+                )
             self._gap_built[columns] = True
 
     def shared(self, sets: np.ndarray) -> np.ndarray:
@@ -163,6 +185,27 @@ class PreparedMentors:
                 row = self._tile_row(timezone_overlap(offset, self.mentor_tz))
                 with self._lock:
                     self._overlap_rows[offset] = row
+            rows.append(row)
+        return self._stack(rows)
+
+    def no_overlap(self, offsets: np.ndarray) -> np.ndarray:
+        """bool per offset: some eligible mentor's working day has no hour in common with it."""
+        return np.array(
+            [bool((timezone_overlap(offset, self.mentor_tz) <= 0).any()) for offset in offsets],
+            dtype=bool,
+        )
+
+    def no_overlap_tiles(self, offsets: np.ndarray) -> np.ndarray:
+        """D rows (tiles x offsets x TILE, float32): the excluded value where a mentor shares no
+        working hour with the offset, 0 elsewhere. Each distinct offset is computed once."""
+        rows = []
+        for offset in offsets.tolist():
+            row = self._no_overlap_rows.get(offset)
+            if row is None:
+                overlap = timezone_overlap(offset, self.mentor_tz)
+                row = self._tile_row(np.where(overlap > 0, 0.0, EXCLUDED))
+                with self._lock:
+                    self._no_overlap_rows[offset] = row
             rows.append(row)
         return self._stack(rows)
 

@@ -3,6 +3,8 @@ rows of D their gaps need, their time-zone and language groups), then scored chu
 
 from typing import Any
 
+import numpy as np
+
 from mentorship.matching.engine.arrays import MenteeArrays, ScoreResult
 from mentorship.matching.engine.exact import top_k
 from mentorship.matching.engine.fused import (
@@ -13,6 +15,7 @@ from mentorship.matching.engine.fused import (
     gap_rows_fill,
 )
 from mentorship.matching.engine.prepared import PreparedMentors
+from mentorship.matching.engine.urgency import urgency_weights
 
 
 class MenteeScorer:
@@ -39,6 +42,10 @@ class MenteeScorer:
         self.exclusions = Exclusions.of(exclusions, len(mentees), len(pool.mentors))
         gap_rows_fill(pool, mentees, scope)
         self.groups = MenteeGroups.of(pool, mentees, scope)
+        # Urgency weights of every gap entry (aligned with gap_weight.data; set in scope).
+        self.urgency = np.zeros(mentees.gap_weight.nnz, dtype=np.float64)
+        lo, hi = mentees.gap_weight.indptr[scope.start], mentees.gap_weight.indptr[scope.stop]
+        self.urgency[lo:hi] = urgency_weights(mentees.gap_weight, scope.start, scope.stop)
 
     def rows(self, start: int, stop: int) -> ScoreResult:
         """The top k of mentees start:stop (inside the scope)."""
@@ -47,8 +54,8 @@ class MenteeScorer:
         if count == 0 or self.pool.mentor_count == 0:
             return result
         fused, slack = fused_totals(
-            self.pool, self.mentees, self.groups, self.exclusions, start, stop
+            self.pool, self.mentees, self.urgency, self.groups, self.exclusions, start, stop
         )
-        row, position = candidates(fused, slack, self.k)
-        top_k(self.pool, self.mentees, result, start, row, position, self.k)
+        row, position = candidates(fused, slack, self.k, self.pool.band, self.pool.min_key)
+        top_k(self.pool, self.mentees, self.urgency, result, start, row, position, self.k)
         return result

@@ -26,15 +26,18 @@ def score(
     exclusions: Any = None,
     *,
     workers: int = 1,
+    min_score: float = 0.0,
+    tie_band: float = 0.0,
 ) -> ScoreResult:
     """Top-``k`` mentors for every mentee (see the package docstring), ``chunk_size`` at a time.
 
     ``exclusions``: (mentee_index, mentor_index) pairs that must never match. ``workers`` > 1
     scores chunks in that many threads (NumPy releases the GIL for most of the work; memory grows
-    by one chunk buffer per thread); the result does not depend on it.
+    by one chunk buffer per thread); the result does not depend on it. ``min_score``: pairs
+    scoring less are not acceptable; ``tie_band``: the width of a band of near-ties.
     """
     return score_prepared(
-        PreparedMentors(mentors, role_similarity, weights),
+        PreparedMentors(mentors, role_similarity, weights, min_score=min_score, tie_band=tie_band),
         mentees,
         k,
         chunk_size,
@@ -52,15 +55,19 @@ def score_chunk(
     stop: int,
     k: int = DEFAULT_K,
     exclusions: Any = None,
+    *,
+    min_score: float = 0.0,
+    tie_band: float = 0.0,
 ) -> ScoreResult:
     """`score` for mentees ``start:stop`` only (``exclusions`` use full-pool mentee indices).
 
     Concatenating the results of consecutive chunks gives exactly the result of one `score` call,
     so a run can be split across processes or machines (a Celery group of chunk tasks).
     """
-    return score_prepared_chunk(
-        PreparedMentors(mentors, role_similarity, weights), mentees, start, stop, k, exclusions
+    prepared = PreparedMentors(
+        mentors, role_similarity, weights, min_score=min_score, tie_band=tie_band
     )
+    return score_prepared_chunk(prepared, mentees, start, stop, k, exclusions)
 
 
 def score_prepared(

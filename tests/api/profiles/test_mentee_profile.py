@@ -58,6 +58,7 @@ def test_put_creates_the_profile_and_returns_its_full_representation(
         "target_role",
         "background",
         "skills",
+        "allow_no_overlap",
         "goals",
         "timezone",
         "weekly_hours",

@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from mentorship.matching import runs
@@ -13,9 +14,17 @@ BAR_WIDTH = 40
 class Command(BaseCommand):
     help = "Re-score every mentee against every mentor and propose one mentor each (no worker)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--mode",
+            choices=MatchRun.Mode.values,
+            default=None,
+            help="How to suggest (default: MATCHING_ASSIGNMENT_MODE).",
+        )
+
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
-        run = MatchRun.objects.create()
+        run = MatchRun.objects.create(mode=options["mode"] or settings.MATCHING_ASSIGNMENT_MODE)
         try:
             chunks = runs.match_run_plan(run_id=run.pk)
             for done, chunk in enumerate(chunks, start=1):
