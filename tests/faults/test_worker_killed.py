@@ -165,13 +165,15 @@ def test_a_matching_run_whose_worker_is_killed_ends_as_a_clean_run_does(
     killed_in = PAUSE_AT if kill_point == AFTER_COMMIT else PAUSE_AT - 1
     assert {chunks[index] for index in range(killed_in + 1)} == {first.name}
     assert {chunks[index] for index in range(killed_in + 1, CHUNKS)} == {second.name}
-    assert run.matches_written == clean.matches_written == MENTEES * top_k, "counted once"
+    # Every mentee listed (up to k acceptable mentors each), every chunk counted once.
+    listed = [row for row in recovered if row[2] <= top_k]
+    assert run.matches_written == clean.matches_written == len(listed), "counted once"
     assert run.suggestions == clean.suggestions
 
-    assert len(recovered) == MENTEES * top_k
     assert len({(mentee, mentor) for mentee, mentor, *_ in recovered}) == len(recovered)
-    per_mentee = Counter(mentee for mentee, *_ in recovered)
-    assert per_mentee == dict.fromkeys(mentee_ids, top_k)
+    per_mentee = Counter(mentee for mentee, *_ in listed)
+    assert set(per_mentee) == set(mentee_ids)
+    assert max(per_mentee.values()) <= top_k
     suggested = Counter(mentee for mentee, *_, was_suggested in recovered if was_suggested)
     assert max(suggested.values()) == 1, "at most one suggested mentor per mentee"
     assert sum(suggested.values()) == run.suggestions

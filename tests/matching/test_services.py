@@ -246,6 +246,7 @@ def stored_matches() -> list[tuple]:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="connections of their own")
 @pytest.mark.django_db(transaction=True)
 def test_batches_written_on_connections_of_their_own_store_what_one_connection_stores(settings):
+    settings.MATCHING_MIN_SCORE = 0.0  # every pair stored: four mentors for each of nine mentees
     taxonomy_import(data=reference_taxonomy())
     roles = ("data-scientist", "data-engineer", "data-analyst")
     for index in range(9):

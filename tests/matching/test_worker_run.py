@@ -13,7 +13,10 @@ def test_a_run_requested_through_the_api_is_done_by_the_worker(celery_worker, cl
     taxonomy_import(data=reference_taxonomy())
     mentees = [make_mentee(role="data-scientist", skills={"python": 2}) for _ in range(5)]
     for role in ("data-scientist", "data-engineer", "data-analyst"):
-        make_mentor(roles=(role,), skills={"python": 4, "pandas": 4, "sql": 4}, capacity=2)
+        # Each has worked as a data scientist too: every pair is acceptable.
+        make_mentor(
+            roles=("data-scientist", role), skills={"python": 4, "pandas": 4, "sql": 4}, capacity=2
+        )
 
     response = client_for(staff).post("/api/v1/admin/matching-runs")
     assert response.status_code == 202
