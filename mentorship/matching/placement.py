@@ -89,14 +89,15 @@ class Lists:
 
 
 # The caller's engine call: the pairs of these mentees (indices) with the mentors that have free
-# seats (the counts given; a mentor with 0 is not a candidate).
+# seats (the counts given; a mentor with 0 is not a candidate), grouped by mentee and each
+# mentee's pairs in its order (as the engine returns its top k).
 FillLists = Callable[[np.ndarray, np.ndarray], Lists]
 
 
 @dataclass(frozen=True)
 class Placement:
     assigned: np.ndarray  # int64[n]: mentor column or -1
-    considered: Lists  # every pair the placement looked at, ranked
+    considered: Lists  # every pair the placement looked at
     fill_rounds: int
 
 
@@ -120,34 +121,35 @@ def place(
     if (seats < 0).any():
         raise ValueError("seats must be >= 0")
     proposing = np.ones(n_mentees, bool) if proposing is None else np.asarray(proposing, bool)
-    considered = lists.select(proposing[lists.mentee]).ranked(band)
+    first = lists.select(proposing[lists.mentee]).ranked(band)
+    parts = [first]
     proposals = _Proposals(n_mentees, seats)
-    proposals.extend(considered)
-    proposals.run(np.unique(considered.mentee))
+    proposals.extend(first)
+    proposals.run(np.unique(first.mentee))
     rounds = 0
     width = int(seats.shape[0])
+    # A mentee the fill found no mentor for never finds one later: the mentors with free seats
+    # only become fewer (a mentor's load never drops during deferred acceptance). For the same
+    # reason every pair the fill returns is new, and ranks after every pair its mentee already
+    # listed (those mentors turned it down, so they have no free seat): the proposals go on
+    # where they stopped.
+    hopeless = np.zeros(n_mentees, dtype=bool)
     while fill is not None and rounds < MAX_FILL_ROUNDS:
         assigned = proposals.assigned_array()
         spare = seats - np.bincount(assigned[assigned >= 0], minlength=width)
-        waiting = np.flatnonzero(proposing & (assigned == UNASSIGNED))
+        waiting = np.flatnonzero(proposing & (assigned == UNASSIGNED) & ~hopeless)
         if not waiting.size or not (spare > 0).any():
             break
-        more = fill(waiting, np.maximum(spare, 0))
-        known = np.isin(
-            more.mentee * width + more.mentor, considered.mentee * width + considered.mentor
-        )
-        if known.all():
+        added = fill(waiting, np.maximum(spare, 0))
+        hopeless[np.setdiff1d(waiting, added.mentee)] = True
+        if not len(added):
             break
         rounds += 1
-        # Mentors with a free seat now are the ones that had one before (a mentor's load never
-        # drops during deferred acceptance), so each new pair ranks after every pair its mentee
-        # already listed: the proposals go on where they stopped.
-        added = more.select(~known).ranked(band)
+        parts.append(added)
         proposals.extend(added)
         proposals.run(np.unique(added.mentee))
-        considered = Lists.join([considered, added])
     assigned = proposals.assigned_array()
-    considered = considered.ranked(band)
+    considered = Lists.join(parts)
     if mode == MAX_PLACEMENTS:
         assigned = augment_to_maximum(considered, seats, assigned)
     return Placement(assigned=assigned, considered=considered, fill_rounds=rounds)
@@ -170,17 +172,19 @@ class _Proposals:
         self.held: list[list[int]] = [[] for _ in range(len(self.room))]
 
     def extend(self, ranked: Lists) -> None:
-        """Append each mentee's pairs (ranked, grouped by mentee) to its list."""
+        """Append each mentee's pairs (grouped by mentee, each in its order) to its list."""
         if not len(ranked):
             return
         scale = max(self.n, 1)
         # One int per pair: worse for the mentor is larger (lower score, then higher mentee).
         keys = (SCORE_SCALE - np.rint(ranked.score * SCORE_SCALE).astype(np.int64)) * scale
         keys = (keys + ranked.mentee).tolist()
-        mentees, mentors = ranked.mentee.tolist(), ranked.mentor.tolist()
-        for mentee, mentor, key in zip(mentees, mentors, keys, strict=True):
-            self.lists[mentee].append(mentor)
-            self.keys[mentee].append(key)
+        mentors = ranked.mentor.tolist()
+        starts = np.flatnonzero(np.r_[True, ranked.mentee[1:] != ranked.mentee[:-1]])
+        bounds = [*starts.tolist(), len(ranked)]
+        for mentee, a, b in zip(ranked.mentee[starts].tolist(), bounds, bounds[1:], strict=False):
+            self.lists[mentee].extend(mentors[a:b])
+            self.keys[mentee].extend(keys[a:b])
 
     def run(self, mentees: np.ndarray) -> None:
         """Let these mentees (those without a mentor) propose down the rest of their lists."""
