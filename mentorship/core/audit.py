@@ -6,7 +6,8 @@ after), kept for staff actions only.
   the bearer token; this one reads it when an entry is written, so API calls by staff are
   attributed as well as the admin's.
 - `keep_staff_actions` (connected to auditlog's `pre_log` in `CoreConfig.ready`) drops every
-  entry whose actor is not staff: a person editing their own profile, a worker finishing a run.
+  entry whose actor is not staff: a person editing their own profile, a worker finishing a run
+  (`drop_others_m2m_entries` does it for many-to-many changes, which bypass `pre_log`).
 - `audit_context(actor=..., **details)` attributes what a service writes to `actor` outside a
   request (an admin action, a management command, a test) and adds `details` (a reason, say) to
   each entry, as `additional_data`.
@@ -48,16 +49,29 @@ class AuditActorMiddleware:
             auditlog_value.set({})  # nothing of this request outlives it in the thread
 
 
-def keep_staff_actions(sender: Any, instance: Any, action: Any, **_: Any) -> bool | None:
-    """`pre_log` receiver: False (no entry) unless the actor of the current context is staff."""
+def _actor_is_staff() -> bool:
     try:
         context = auditlog_value.get()
     except LookupError:
         return False
     actor = context.get("actor")
-    if not isinstance(actor, get_user_model()) or not actor.is_staff:
-        return False
-    return None
+    return isinstance(actor, get_user_model()) and bool(actor.is_staff)
+
+
+def keep_staff_actions(sender: Any, instance: Any, action: Any, **_: Any) -> bool | None:
+    """`pre_log` receiver: False (no entry) unless the actor of the current context is staff."""
+    return None if _actor_is_staff() else False
+
+
+def drop_others_m2m_entries(sender: Any, instance: LogEntry, created: bool, **_: Any) -> None:
+    """`post_save` receiver of LogEntry: auditlog writes many-to-many changes (a mentor's roles)
+    without sending `pre_log`, so an entry of one not by staff is removed as soon as written."""
+    changes = instance.changes if isinstance(instance.changes, dict) else {}
+    is_m2m = any(
+        isinstance(value, dict) and value.get("type") == "m2m" for value in changes.values()
+    )
+    if created and is_m2m and not _actor_is_staff():
+        instance.delete()
 
 
 @contextlib.contextmanager
