@@ -131,3 +131,14 @@ def test_the_admin_lists_and_filters_entries_but_cannot_change_them(
         == 403
     )
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_deleting_an_account_in_the_admin_erases_it_and_keeps_the_others_records(
+    admin_client, mentee
+):
+    response = admin_client.post(f"/admin/accounts/user/{mentee.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    emptied = User.objects.get(pk=mentee.pk)
+    assert emptied.deleted_at is not None
+    assert not emptied.is_active
