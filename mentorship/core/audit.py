@@ -40,7 +40,7 @@ class AuditActorMiddleware:
         context = {
             # Resolved when an entry is written: by then DRF has set `request.user`.
             "actor": SimpleLazyObject(lambda: getattr(request, "user", None)),
-            "remote_addr": request.META.get("REMOTE_ADDR"),
+            "remote_addr": request.META.get("REMOTE_ADDR") or None,
         }
         try:
             with set_extra_data(context_data=context):

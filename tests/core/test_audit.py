@@ -12,7 +12,7 @@ from django.test import Client
 from mentorship.accounts.models import User
 from mentorship.matching.models import MatchRun
 from mentorship.profiles.models import MentorProfile
-from mentorship.taxonomy.models import Skill
+from mentorship.taxonomy.models import Background, Skill
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentor
 
@@ -79,8 +79,16 @@ def test_a_matching_run_started_by_staff_is_recorded(client_for, staff):
 def test_taxonomy_edits_and_deactivation_in_the_admin_are_recorded(admin_client, staff, mentee):
     taxonomy_import(data=reference_taxonomy())
     skill = Skill.objects.get(slug="python")
-    form = admin_client.get(f"/admin/taxonomy/skill/{skill.pk}/change/")
-    assert form.status_code == 200
+    assert admin_client.get(f"/admin/taxonomy/skill/{skill.pk}/change/").status_code == 200
+    background = Background.objects.get(slug="physics")
+    edited = admin_client.post(
+        f"/admin/taxonomy/background/{background.pk}/change/",
+        {"slug": "physics", "name": "Physics and astronomy"},
+    )
+    assert edited.status_code == 302
+    (edit,) = _entries(Background, background.pk)
+    assert edit.actor == staff
+    assert edit.changes["name"] == [background.name, "Physics and astronomy"]
 
     admin_client.post(
         f"/admin/accounts/user/{mentee.pk}/change/",
