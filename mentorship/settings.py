@@ -354,7 +354,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorship <noreply@
 # The models staff change (in the admin or through the staff endpoints), with the fields worth a
 # before/after; `mentorship.core.audit` keeps only the entries whose actor is staff.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    # Every model the admin edits (tests/core/test_audit.py checks none is missing), inlines too.
+    # Every model the admin edits (tests/core/test_audit.py checks none is missing), inlines too,
+    # but matches: runs replace them by the thousand, and a tracked model loses Django's fast
+    # delete (each row would be loaded and signalled); their admin edits are in Django's own
+    # admin history (who, when, which fields), and the next run recomputes them.
     {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
     "auth.group",
     {"model": "knox.authtoken", "include_fields": ["user", "expiry"]},
@@ -363,7 +366,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "profiles.mentorprofile", "m2m_fields": ["roles"]},
     "profiles.mentorskill",
     "profiles.jobdescription",
-    "matching.match",
     {"model": "matching.matchrun", "include_fields": ["status", "started_by"]},
     "mentorships.mentorshiprequest",
     "mentorships.mentorship",
