@@ -18,6 +18,7 @@ from mentorship.core.errors import (
     DomainError,
     NotFoundError,
     PermissionDeniedError,
+    TooManyAttemptsError,
     ValidationError,
 )
 
@@ -28,6 +29,7 @@ DOMAIN_ERROR_STATUS = {
     ConflictError: status.HTTP_409_CONFLICT,
     NotFoundError: status.HTTP_404_NOT_FOUND,
     PermissionDeniedError: status.HTTP_403_FORBIDDEN,
+    TooManyAttemptsError: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 
@@ -44,7 +46,12 @@ class PayloadTooLarge(exceptions.APIException):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with domain errors mapped to statuses and every body in the one shape."""
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.message, exc.code, exc.fields), status=_status_for(exc))
+        headers = (
+            {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttemptsError) else None
+        )
+        return Response(
+            error_body(exc.message, exc.code, exc.fields), status=_status_for(exc), headers=headers
+        )
     if isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE
         exc = PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):

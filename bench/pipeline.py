@@ -100,14 +100,14 @@ def seed(mentees: int, mentors: int) -> None:
         connection.cursor() as cursor,
         cursor.cursor.copy(
             "COPY accounts_user (id, password, is_superuser, email, name, role, is_active, "
-            "is_staff, date_joined) FROM STDIN"
+            "is_staff, date_joined, email_verified_at) FROM STDIN"
         ) as copy,
     ):
         for user_id in range(1, total + 1):
             role = "mentee" if user_id <= mentees else "mentor"
             copy.write_row(
                 (user_id, password, False, f"{role}{user_id}@bench.example", f"{role.title()} "
-                 f"{user_id}", role, True, False, now)
+                 f"{user_id}", role, True, False, now, now)
             )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval('accounts_user_id_seq', %s)", [total])

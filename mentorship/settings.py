@@ -9,6 +9,7 @@ Every variable is listed in README.md.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "health_check",
     "django_celery_beat",
+    "auditlog",
     "mentorship.core",
     "mentorship.accounts",
     "mentorship.notifications",
@@ -75,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: whoever is signed in (admin session or, once DRF has read it, bearer
+    # token) is the actor of the audit entries the request writes.
+    "mentorship.core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -143,10 +148,32 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "mentorship.accounts.passwords.NotOnlyWhitespaceValidator"},
 ]
+# Seconds a password reset link works (Django's token generator reads it); used once at most.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# Hours an email verification (or address change) link works; used once at most.
+ACCOUNTS_EMAIL_TOKEN_TTL_HOURS = env.int("ACCOUNTS_EMAIL_TOKEN_TTL_HOURS", default=72)
+# Off: a deployment whose sign-ups are trusted (an invitation list, single sign-on) lets
+# unverified mentees send requests and unverified mentors be approved, and keeps them.
+ACCOUNTS_REQUIRE_VERIFIED_EMAIL = env.bool("ACCOUNTS_REQUIRE_VERIFIED_EMAIL", default=True)
+ACCOUNTS_UNVERIFIED_TTL_DAYS = env.int("ACCOUNTS_UNVERIFIED_TTL_DAYS", default=30)
+# Lockout (`mentorship.accounts.lockout`): this many failures for one account from one client
+# address within the window lock that pair out for the cool-down.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Where emailed links point: `<FRONTEND_URL>/<page>?token=<token>` (reset-password,
+# verify-email, unsubscribe); the front end posts the token to the API.
+FRONTEND_URL = env.str("FRONTEND_URL", default="http://127.0.0.1:3000").rstrip("/")
+# The API as mail clients reach it: the one-click `List-Unsubscribe` header (RFC 8058) posts here.
+PUBLIC_API_URL = env.str("PUBLIC_API_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("AUTH_TOKEN_TTL_HOURS", default=10)),
@@ -175,6 +202,10 @@ REST_FRAMEWORK = {
         "chart": env.str("THROTTLE_CHART_RATE", default="60/minute"),
         "matching_run": env.str("THROTTLE_MATCHING_RUN_RATE", default="12/hour"),
         "mentor_profile": env.str("THROTTLE_MENTOR_PROFILE_RATE", default="30/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET_RATE", default="5/hour"),
+        "password_check": env.str("THROTTLE_PASSWORD_CHECK_RATE", default="10/hour"),
+        "verify_email_resend": env.str("THROTTLE_VERIFY_EMAIL_RESEND_RATE", default="5/hour"),
+        "export": env.str("THROTTLE_EXPORT_RATE", default="5/hour"),
     },
     # Clients are told apart by REMOTE_ADDR unless trusted proxies in front set X-Forwarded-For.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -288,6 +319,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentorship.notifications.tasks.deliver_pending_notifications",
         "schedule": timedelta(minutes=5),
     },
+    "accounts-delete-unverified": {
+        "task": "mentorship.accounts.tasks.delete_unverified_accounts",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "accounts-purge-login-failures": {
+        "task": "mentorship.accounts.tasks.purge_login_failures",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- Matching -------------------------------------------------------------------------------
@@ -312,8 +351,51 @@ MATCHING_WRITE_CONNECTIONS = env.int("MATCHING_WRITE_CONNECTIONS", default=2)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    # `filemail:///some/dir` is the absolute /some/dir (django-environ drops the leading slash);
+    # `filemail://var/mail` is var/mail under the project. One file per message sent.
+    _mail_url = urlparse(env.str("EMAIL_URL"))
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = (
+        str(BASE_DIR / _mail_url.netloc / _mail_url.path.lstrip("/"))
+        if _mail_url.netloc
+        else _mail_url.path
+    )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorship <noreply@localhost>")
+
+# --- Audit trail (django-auditlog) -----------------------------------------------------------
+# The models staff change (in the admin or through the staff endpoints), with the fields worth a
+# before/after; `mentorship.core.audit` keeps only the entries whose actor is staff.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    # Every model the admin edits (tests/core/test_audit.py checks none is missing), inlines too,
+    # but matches: runs replace them by the thousand, and a tracked model loses Django's fast
+    # delete (each row would be loaded and signalled); their admin edits are in Django's own
+    # admin history (who, when, which fields), and the next run recomputes them.
+    {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
+    "auth.group",
+    {"model": "knox.authtoken", "include_fields": ["user", "expiry"]},
+    "profiles.menteeprofile",
+    "profiles.menteeskill",
+    {"model": "profiles.mentorprofile", "m2m_fields": ["roles"]},
+    "profiles.mentorskill",
+    "profiles.jobdescription",
+    {"model": "matching.matchrun", "include_fields": ["status", "started_by"]},
+    "mentorships.mentorshiprequest",
+    "mentorships.mentorship",
+    "progress.project",
+    "progress.milestone",
+    "progress.projectcomment",
+    "progress.experiment",
+    "progress.checkin",
+    "progress.stallflag",
+    "progress.followupreminder",
+    "taxonomy",  # every model of the app: roles, skills, aliases, requirements, templates, ...
+    "notifications.notification",
+    "notifications.notificationpreferences",
+    "django_celery_beat",
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

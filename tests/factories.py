@@ -1,6 +1,7 @@
 """factory_boy factories for the domain models."""
 
 import factory
+from django.utils import timezone
 
 from mentorship.accounts.models import User
 
@@ -15,6 +16,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     role = User.Role.MENTEE
     password = factory.django.Password(DEFAULT_PASSWORD)
+    # Verified, as most accounts are: tests of the unverified state say so.
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class MenteeFactory(UserFactory):

@@ -179,6 +179,13 @@ class JobDescriptionInputSerializer(InputSerializer):
 # --- output ---------------------------------------------------------------------------------
 
 
+class MentorUnapproveSerializer(InputSerializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="Told to the mentor and to the mentees whose requests it declines.",
+    )
+
+
 class SkillLevelSerializer(serializers.Serializer):
     skill = serializers.CharField(source="skill.slug")
     name = serializers.CharField(source="skill.name")

@@ -22,4 +22,9 @@ urlpatterns = [
         views.MentorApproveView.as_view(),
         name="mentor-approve",
     ),
+    path(
+        "admin/mentors/<id:mentor_id>/unapprove",
+        views.MentorUnapproveView.as_view(),
+        name="mentor-unapprove",
+    ),
 ]

@@ -18,6 +18,7 @@ from api.profiles.serializers import (
     MentorProfileInputSerializer,
     MentorProfileSerializer,
     MentorPublicProfileSerializer,
+    MentorUnapproveSerializer,
     SkillGapSerializer,
 )
 from api.throttling import ScopedRateThrottle
@@ -136,6 +137,27 @@ class MentorApproveView(APIView):
     def post(self, request: Request, mentor_id: int) -> Response:
         approved = services.mentor_approve(mentor_id=mentor_id, by=request_user(request))
         profile = selectors.mentor_profile_get(user=approved.user)
+        return Response(MentorProfileSerializer(profile).data)
+
+
+class MentorUnapproveView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        request=MentorUnapproveSerializer,
+        responses={200: MentorProfileSerializer},
+        summary="Withdraw a mentor's approval: hidden from mentees, pending requests declined "
+        "with the reason, the mentor emailed",
+    )
+    def post(self, request: Request, mentor_id: int) -> Response:
+        serializer = MentorUnapproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unapproved = services.mentor_unapprove(
+            mentor_id=mentor_id,
+            by=request_user(request),
+            reason=serializer.validated_data["reason"],
+        )
+        profile = selectors.mentor_profile_get(user=unapproved.user)
         return Response(MentorProfileSerializer(profile).data)
 
 

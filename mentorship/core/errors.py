@@ -46,3 +46,13 @@ class PermissionDeniedError(DomainError):
     """The caller may see the object but not do this to it."""
 
     default_code = "permission_denied"
+
+
+class TooManyAttemptsError(DomainError):
+    """Refused for a while (a lockout); `retry_after` says how many seconds."""
+
+    default_code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

@@ -7,6 +7,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
+        from mentorship.accounts.events import account_deleting, account_exporting
         from mentorship.matching import subscribers, tasks  # noqa: F401 (tasks: registered)
         from mentorship.mentorships import events as mentorship_events
         from mentorship.profiles.events import profile_changed
@@ -21,3 +22,5 @@ class MatchingConfig(AppConfig):
         mentorship_events.request_declined.connect(
             subscribers.on_request_declined, dispatch_uid="matching.request_declined"
         )
+        account_deleting.connect(subscribers.on_account_deleting, dispatch_uid="matching.delete")
+        account_exporting.connect(subscribers.on_account_exporting, dispatch_uid="matching.export")

@@ -5,16 +5,26 @@
 - A mentorship started or ended, a request was declined (`mentorships.events`, inside the
   transaction): capacity or an exclusion changed, so the lists of the people concerned are
   re-scored once the change commits.
+- A person leaves (`accounts.events.account_deleting`, inside the transaction): their matches
+  are removed, and once that commits the pages that showed them are invalidated and the mentees
+  of a leaving mentor re-scored (so they are suggested someone else).
+- A person asks for their export (`accounts.events.account_exporting`): their matches with the
+  explanations worded for them.
 """
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
+from mentorship.accounts.models import User
 from mentorship.matching.cache import matches_changed
+from mentorship.matching.models import Match
 from mentorship.matching.runs import matches_refresh_request
 from mentorship.matching.selectors import match_counterpart_ids
+from mentorship.matching.wording import Reader, names_for, render
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.events import ProfileKind
 
@@ -40,3 +50,45 @@ def _rescore(user_id: int, kind: ProfileKind) -> None:
     # and the person's own page says the change is being scored.
     matches_changed(user_ids=[user_id, *match_counterpart_ids(user_id=user_id, kind=kind)])
     matches_refresh_request(user_id=user_id, kind=kind)
+
+
+def on_account_deleting(*, user: User, **_: Any) -> None:
+    counterparts = set(match_counterpart_ids(user_id=user.pk, kind="mentee"))
+    mentees = match_counterpart_ids(user_id=user.pk, kind="mentor")
+    Match.objects.filter(Q(mentee_id=user.pk) | Q(mentor_id=user.pk)).delete()
+    transaction.on_commit(
+        functools.partial(_after_leaving, sorted(counterparts | set(mentees)), mentees),
+        robust=True,
+    )
+
+
+def _after_leaving(counterparts: list[int], mentees: Sequence[int]) -> None:
+    matches_changed(user_ids=counterparts)
+    for mentee_id in mentees:
+        matches_refresh_request(user_id=mentee_id, kind="mentee")
+
+
+def on_account_exporting(*, user: User, **_: Any) -> dict[str, Any]:
+    reader: Reader = "mentor" if user.is_mentor else "mentee"
+    matches = list(
+        Match.objects.filter(Q(mentee_id=user.pk) | Q(mentor_id=user.pk)).order_by(
+            "mentee_id", "rank"
+        )
+    )
+    names = names_for(match.explanation_codes for match in matches)
+    return {
+        "matches": [
+            {
+                "mentee": match.mentee_id,
+                "mentor": match.mentor_id,
+                "rank": match.rank,
+                "score": match.score,
+                "suggested": match.suggested,
+                "components": match.components,
+                "explanation": render(match.explanation_codes, reader=reader, names=names),
+                "explanation_codes": match.explanation_codes,
+                "computed_at": match.computed_at,
+            }
+            for match in matches
+        ]
+    }

@@ -1,5 +1,7 @@
 """Reads for mentorships: each user sees the requests and mentorships they are part of."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from mentorship.accounts.models import User
@@ -30,3 +32,38 @@ def excluded_pairs() -> QuerySet:
         "mentee_id", "mentor_id"
     )
     return declined.union(ended)
+
+
+def mentorships_export(*, user: User) -> dict[str, Any]:
+    """The export's requests and mentorships: those the person sent, received or took part in."""
+
+    def person(other: User) -> dict[str, Any]:
+        return {"id": other.pk, "name": other.name}
+
+    return {
+        "mentorship_requests": [
+            {
+                "id": request.pk,
+                "mentee": person(request.mentee),
+                "mentor": person(request.mentor),
+                "message": request.message,
+                "status": request.status,
+                "reason": request.reason,
+                "created_at": request.created_at,
+                "decided_at": request.decided_at,
+            }
+            for request in request_list(user=user).order_by("created_at", "pk")
+        ],
+        "mentorships": [
+            {
+                "id": mentorship.pk,
+                "mentee": person(mentorship.mentee),
+                "mentor": person(mentorship.mentor),
+                "status": mentorship.status,
+                "started_at": mentorship.started_at,
+                "ended_at": mentorship.ended_at,
+                "end_reason": mentorship.end_reason,
+            }
+            for mentorship in mentorship_list(user=user).order_by("started_at", "pk")
+        ],
+    }

@@ -17,9 +17,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.accounts.verification import email_verified_check
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
 from mentorship.mentorships.events import mentorship_ended, mentorship_started, request_declined
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
 from mentorship.profiles.models import MentorProfile
 
@@ -42,11 +44,13 @@ def _lock_user(user_id: int) -> None:
 def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipRequest:
     """A mentee asks an approved, accepting mentor with room to mentor them; the mentor is emailed.
 
-    Refused (409) while the mentee has an active mentorship or `MAX_PENDING_REQUESTS` pending
-    ones, a second pending request to the same mentor, or a mentor who declined them before.
+    Refused (409) while the mentee's address is unverified (`email_unverified`), while they
+    have an active mentorship or `MAX_PENDING_REQUESTS` pending ones, a second pending request to
+    the same mentor, or a mentor who declined them before.
     """
     if mentor_id == mentee.pk:
         raise ValidationError("You cannot request yourself.", fields={"mentor": "Not yourself."})
+    email_verified_check(user=mentee, message="Verify your email address before you ask a mentor.")
     _lock_user(mentee.pk)
     mentor_profile = (
         MentorProfile.objects.select_related("user")
@@ -87,6 +91,7 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
     notification_queue(
         key=f"request-received:{request.pk}",
         recipient=mentor_profile.user,
+        category=Category.REQUEST_UPDATES,
         subject=f"{mentee.name or 'A mentee'} asked you to be their mentor",
         body=(
             f"{mentee.name or mentee.email} would like you to mentor them.\n\n{message}\n\n"
@@ -144,6 +149,7 @@ def request_accept(*, request_id: int, by: User) -> Mentorship:
     notification_queue(
         key=f"request-accepted:{request.pk}",
         recipient=request.mentee,
+        category=Category.REQUEST_UPDATES,
         subject=f"{by.name or 'Your mentor'} accepted your request",
         body="Your mentorship has started. Plan your project together and check in every week.",
     )
@@ -164,6 +170,7 @@ def request_decline(*, request_id: int, by: User, reason: str = "") -> Mentorshi
     notification_queue(
         key=f"request-declined:{request.pk}",
         recipient=request.mentee,
+        category=Category.REQUEST_UPDATES,
         subject="Your mentorship request was declined",
         body=(
             f"{by.name or 'The mentor'} cannot take you on."
@@ -206,3 +213,82 @@ def mentorship_end(*, mentorship_id: int, by: User, reason: str = "") -> Mentors
     mentorship.save(update_fields=["status", "ended_at", "end_reason"])
     mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
     return mentorship
+
+
+def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:
+    """Staff withdrew a mentor's approval: their pending requests are declined with `reason`, as
+    the mentor would (the mentees are told, and matching drops the pair). Precondition: inside
+    the withdrawal's transaction. Returns how many."""
+    pending = list(
+        MentorshipRequest.objects.select_for_update()
+        .filter(mentor_id=mentor_id, status=Status.PENDING)
+        .select_related("mentee")
+    )
+    now = timezone.now()
+    for request in pending:
+        request.status, request.reason, request.decided_at = Status.DECLINED, reason, now
+        request.save(update_fields=["status", "reason", "decided_at"])
+        notification_queue(
+            key=f"request-declined:{request.pk}",
+            recipient=request.mentee,
+            category=Category.REQUEST_UPDATES,
+            subject="Your mentorship request was declined",
+            body=(
+                "This mentor is no longer available on the platform."
+                + (f" The reason: {reason}" if reason else "")
+                + "\n\nYour other matches are waiting for you in the app."
+            ),
+        )
+        request_declined.send(sender=MentorshipRequest, request=request)
+    return len(pending)
+
+
+LEFT_REASON = "The other person left the platform."
+
+
+def mentorships_close_for_leaving(*, user: User) -> None:
+    """A person leaves: their active mentorship ends (the other side is emailed, and
+    `mentorship_ended` announced), their pending requests are cancelled (a mentee waiting on a
+    leaving mentor is told), and the messages they wrote on requests are erased. The rows stay,
+    pointing at the emptied account: the other side keeps its record. Precondition: inside the
+    deletion's transaction."""
+    _lock_user(user.pk)
+    now = timezone.now()
+    active = (
+        Mentorship.objects.select_for_update()
+        .filter(Q(mentee=user) | Q(mentor=user), status=Mentorship.Status.ACTIVE)
+        .select_related("mentee", "mentor")
+    )
+    for mentorship in active:
+        mentorship.status, mentorship.ended_at = Mentorship.Status.ENDED, now
+        mentorship.end_reason = LEFT_REASON
+        mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+        other = mentorship.mentor if mentorship.mentee_id == user.pk else mentorship.mentee
+        notification_queue(
+            key=f"mentorship-left:{mentorship.pk}",
+            recipient=other,
+            category=Category.REQUEST_UPDATES,
+            subject="Your mentorship has ended",
+            body=(
+                f"{user.name or 'The other person'} left the platform, so your mentorship has "
+                "ended. Your matches are waiting for you in the app."
+            ),
+        )
+        mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
+    waiting = list(
+        MentorshipRequest.objects.select_for_update()
+        .filter(mentor=user, status=Status.PENDING)
+        .select_related("mentee")
+    )
+    for request in waiting:
+        notification_queue(
+            key=f"request-cancelled-left:{request.pk}",
+            recipient=request.mentee,
+            category=Category.REQUEST_UPDATES,
+            subject="Your mentorship request was cancelled",
+            body="The mentor you asked left the platform. Your other matches are in the app.",
+        )
+    MentorshipRequest.objects.filter(Q(mentee=user) | Q(mentor=user), status=Status.PENDING).update(
+        status=Status.CANCELLED, decided_at=now
+    )
+    MentorshipRequest.objects.filter(mentee=user).update(message="")

@@ -4,6 +4,21 @@ from django.conf import settings
 from django.db import models
 
 
+class Category(models.TextChoices):
+    """What an email is about: a person turns each category but `SECURITY` off on its own."""
+
+    SECURITY = "security", "Security: sign-up, verification, password, lockout (always sent)"
+    WEEKLY_REMINDERS = "weekly_reminders", "Weekly check-in reminders and stall alerts"
+    DIGESTS = "digests", "Weekly digests"
+    REQUEST_UPDATES = "request_updates", "Requests, mentorships and approval"
+    COMMENTS_AND_FEEDBACK = "comments_and_feedback", "Comments and check-in feedback"
+    FOLLOW_UPS = "follow_ups", "Follow-up reminders"
+
+
+# The categories a person may turn off: one boolean each in `NotificationPreferences`.
+OPTIONAL_CATEGORIES = tuple(category for category in Category if category != Category.SECURITY)
+
+
 class Notification(models.Model):
     key = models.CharField(
         max_length=200,
@@ -15,8 +30,20 @@ class Notification(models.Model):
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    category = models.CharField(
+        max_length=30, choices=Category.choices, default=Category.REQUEST_UPDATES
+    )
+    to_address = models.EmailField(
+        max_length=254,
+        blank=True,
+        help_text="Sent here rather than to the recipient's address (a new address being "
+        "verified, or the old one told of a change).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    suppressed = models.BooleanField(
+        default=False, help_text="Not sent: the recipient had turned this category off."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -30,3 +57,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class NotificationPreferences(models.Model):
+    """Which optional categories a person receives; no row means every one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preferences",
+    )
+    weekly_reminders = models.BooleanField(default=True)
+    digests = models.BooleanField(default=True)
+    request_updates = models.BooleanField(default=True)
+    comments_and_feedback = models.BooleanField(default=True)
+    follow_ups = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"Email preferences of {self.user_id}"
+
+    def wants(self, category: str) -> bool:
+        return category == Category.SECURITY or bool(getattr(self, category, True))

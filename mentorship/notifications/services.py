@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.core.queueing import enqueue_on_commit
-from mentorship.notifications.models import Notification
+from mentorship.notifications.messages import email_message_build
+from mentorship.notifications.models import Category, Notification, NotificationPreferences
+from mentorship.notifications.preferences import category_wanted
 
 if TYPE_CHECKING:  # the outbox sits below accounts: it only needs the user's type
     from mentorship.accounts.models import User
@@ -29,13 +29,30 @@ DELIVER_ONE = "mentorship.notifications.tasks.deliver_notification"
 DELIVER_MANY = "mentorship.notifications.tasks.deliver_notifications"
 
 
-def notification_queue(*, key: str, recipient: "User", subject: str, body: str) -> Notification:
+def notification_queue(
+    *,
+    key: str,
+    recipient: "User",
+    category: Category,
+    subject: str,
+    body: str,
+    to_address: str = "",
+) -> Notification:
     """Record an email in the outbox and deliver it on a worker once the transaction commits.
 
+    `category` decides whether the recipient may turn it off (all but security) and so whether
+    it carries an unsubscribe link; `to_address` sends it elsewhere than the recipient's address.
     Idempotent: a second call with the same key returns the existing row and sends nothing.
     """
     notification, created = Notification.objects.get_or_create(
-        key=key, defaults={"recipient": recipient, "subject": subject, "body": body}
+        key=key,
+        defaults={
+            "recipient": recipient,
+            "category": category,
+            "subject": subject,
+            "body": body,
+            "to_address": to_address,
+        },
     )
     if created:
         enqueue_on_commit(DELIVER_ONE, notification.pk)
@@ -46,7 +63,8 @@ def notification_queue(*, key: str, recipient: "User", subject: str, body: str) 
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one queued email unless it was sent already; returns whether it sent now.
 
-    Takes a row lock, so two workers delivering the same row send it once.
+    Takes a row lock, so two workers delivering the same row send it once. A category the
+    recipient has turned off is not sent: the row is closed as `suppressed`.
     """
     notification = (
         Notification.objects.select_for_update()
@@ -56,12 +74,12 @@ def notification_deliver(*, notification_id: int) -> bool:
     )
     if notification is None:
         return False
-    send_mail(
-        subject=notification.subject,
-        message=notification.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.recipient.email],
-    )
+    if not category_wanted(user_id=notification.recipient_id, category=notification.category):
+        notification.sent_at, notification.suppressed = timezone.now(), True
+        notification.save(update_fields=["sent_at", "suppressed"])
+        logger.info("notification suppressed (category off) key=%s", notification.key)
+        return False
+    email_message_build(notification).send()
     notification.sent_at = timezone.now()
     notification.save(update_fields=["sent_at"])
     logger.info("notification sent key=%s", notification.key)
@@ -85,6 +103,7 @@ def notifications_requeue_pending(*, older_than: timedelta = timedelta(minutes=5
 class Draft:
     key: str
     recipient_id: int
+    category: Category
     subject: str
     body: str
 
@@ -109,6 +128,7 @@ def _insert_postgresql(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
         {
             "key": keys,
             "recipient": [draft.recipient_id for draft in drafts],
+            "category": [str(draft.category) for draft in drafts],
             "subject": [draft.subject for draft in drafts],
             "body": [draft.body for draft in drafts],
         },
@@ -131,6 +151,7 @@ def _insert_portable(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
             Notification(
                 key=draft.key,
                 recipient_id=draft.recipient_id,
+                category=draft.category,
                 subject=draft.subject,
                 body=draft.body,
             )
@@ -159,3 +180,10 @@ def _count_keys(keys: list[str]) -> int:
         Notification.objects.filter(key__in=batch).count()
         for batch in batched(keys, query_batch_size())
     )
+
+
+def notifications_forget_person(*, user_id: int) -> int:
+    """Erase the outbox rows and the preferences of a person who left; returns the rows erased."""
+    NotificationPreferences.objects.filter(user_id=user_id).delete()
+    deleted, _ = Notification.objects.filter(recipient_id=user_id).delete()
+    return deleted

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
+from mentorship.core.errors import ConflictError
 from mentorship.profiles.models import (
     JobDescription,
     MenteeProfile,
@@ -48,9 +49,14 @@ class MentorProfileAdmin(admin.ModelAdmin):
     @admin.action(description="Approve the selected mentors (visible to mentees)")
     def approve(self, request, queryset: QuerySet[MentorProfile]) -> None:
         pending = list(queryset.filter(approved=False).values_list("user_id", flat=True))
+        approved = 0
         for mentor_id in pending:
-            mentor_approve(mentor_id=mentor_id, by=request.user)
-        self.message_user(request, f"Approved {len(pending)} mentor(s).", messages.SUCCESS)
+            try:
+                mentor_approve(mentor_id=mentor_id, by=request.user)
+                approved += 1
+            except ConflictError as error:  # an unverified address, say
+                self.message_user(request, f"Mentor {mentor_id}: {error.message}", messages.WARNING)
+        self.message_user(request, f"Approved {approved} mentor(s).", messages.SUCCESS)
 
 
 @admin.register(JobDescription)

@@ -5,6 +5,10 @@ descriptions, a mentor's approval) changed.
 ("mentee" or "mentor"). Profiles know nothing of who listens: packages above subscribe in their
 `AppConfig.ready` (matching re-scores what the change touches and invalidates the match pages that
 show the profile). A failing receiver is logged and does not stop the others.
+
+`mentor_unapproved` is sent inside the transaction that withdraws a mentor's approval, with
+``mentor_id`` and ``reason``: a receiver writes in that transaction (an exception rolls the
+withdrawal back).
 """
 
 import functools
@@ -22,6 +26,9 @@ ProfileKind = Literal["mentee", "mentor"]
 
 # Sent after commit by MenteeProfile or MentorProfile, with user_id: int and kind: ProfileKind.
 profile_changed = Signal()
+# Sent inside the transaction when staff withdraw a mentor's approval, with mentor_id: int and
+# reason: str (mentorships decline the mentor's pending requests with it).
+mentor_unapproved = Signal()
 
 
 def profile_changed_on_commit(*, user_id: int, kind: ProfileKind) -> None:

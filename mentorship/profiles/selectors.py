@@ -2,7 +2,9 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 
 from mentorship.accounts.models import User
@@ -114,3 +116,69 @@ def skill_gap(*, user: User) -> SkillGap:
         coverage=coverage(requirements=requirements, levels=levels),
         missing=missing,
     )
+
+
+def profiles_export(*, user: User) -> dict[str, Any]:
+    """The export's sections held by profiles: the profile with its skills, job descriptions
+    and (for a mentee with a profile) the skill gap."""
+    mentee = MenteeProfile.objects.filter(user=user).select_related("target_role", "background")
+    profile: dict[str, Any] | None = None
+    for found in mentee:
+        profile = {"kind": "mentee", **_fields(found), "skills": _skills(found.skill_levels)}
+    for mentor in _mentor_profiles().filter(user=user):
+        profile = {
+            "kind": "mentor",
+            **_fields(mentor),
+            "skills": _skills(mentor.skill_levels),
+            "roles": sorted(role.slug for role in mentor.roles.all()),
+        }
+    gap = None
+    if mentee:
+        found_gap = skill_gap(user=user)
+        gap = {
+            "target_role": found_gap.target_role,
+            "coverage": found_gap.coverage,
+            "missing": [
+                {
+                    "skill": entry.skill.slug,
+                    "required_level": entry.required_level,
+                    "current_level": entry.current_level,
+                    "priority": entry.priority,
+                }
+                for entry in found_gap.missing
+            ],
+        }
+    return {
+        "profile": profile,
+        "skill_gap": gap,
+        "job_descriptions": [
+            {
+                "id": job.pk,
+                "title": job.title,
+                "company": job.company,
+                "text": job.text,
+                "skills": sorted(skill.slug for skill in job.skills.all()),
+                "created_at": job.created_at,
+            }
+            for job in job_description_list(user=user)
+        ],
+    }
+
+
+def _fields(profile: models.Model) -> dict[str, Any]:
+    return {
+        field.name: _plain(getattr(profile, field.name))
+        for field in profile._meta.concrete_fields
+        if field.name != "user"
+    }
+
+
+def _skills(levels: Any) -> list[dict[str, Any]]:
+    return [{"skill": level.skill.slug, "level": level.level} for level in levels.all()]
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON: related rows by their slug or id."""
+    if isinstance(value, models.Model):
+        return getattr(value, "slug", None) or value.pk
+    return value

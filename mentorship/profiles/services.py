@@ -13,9 +13,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.accounts.verification import email_verified_check
+from mentorship.core.audit import audit_context, audit_forget
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
+from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
-from mentorship.profiles.events import ProfileKind, profile_changed_on_commit
+from mentorship.profiles.events import ProfileKind, mentor_unapproved, profile_changed_on_commit
 from mentorship.profiles.models import (
     JobDescription,
     MenteeProfile,
@@ -141,24 +144,83 @@ def mentor_approve(*, mentor_id: int, by: User) -> MentorProfile:
     """Make a mentor visible to mentees (idempotent) and tell them by email.
 
     Precondition: `by` is staff. An unknown user id, or a user without a mentor profile, is a
-    `NotFoundError`.
+    `NotFoundError`; a mentor whose address is unverified is a 409 `email_unverified`. Recorded in
+    the audit trail as `by`'s.
     """
-    profile = MentorProfile.objects.select_for_update().filter(user_id=mentor_id).first()
+    profile = (
+        MentorProfile.objects.select_for_update()
+        .select_related("user")
+        .filter(user_id=mentor_id)
+        .first()
+    )
     if profile is None:
         raise NotFoundError("No mentor profile for this user.")
     if not profile.approved:
+        email_verified_check(
+            user=profile.user, message="This mentor has not verified their email address yet."
+        )
         profile.approved = True
         profile.approved_at = timezone.now()
         profile.approved_by = by
-        profile.save(update_fields=["approved", "approved_at", "approved_by", "updated_at"])
+        with audit_context(actor=by):
+            profile.save(update_fields=["approved", "approved_at", "approved_by", "updated_at"])
         notification_queue(
             key=f"mentor-approved:{profile.pk}",
             recipient=profile.user,
+            category=Category.REQUEST_UPDATES,
             subject="You are approved as a mentor",
             body="Staff reviewed your profile: mentees can now see you and request you.",
         )
         profile_changed_on_commit(user_id=profile.pk, kind="mentor")
     return profile
+
+
+@transaction.atomic
+def mentor_unapprove(*, mentor_id: int, by: User, reason: str) -> MentorProfile:
+    """Withdraw a mentor's approval (idempotent): mentees no longer see or are matched with them
+    (`profile_changed`: matching re-scores), their pending requests are declined with `reason`
+    (`mentor_unapproved`: mentorships do it), and they are emailed. Active mentorships go on.
+
+    Precondition: `by` is staff. Unknown, or without a mentor profile: `NotFoundError`. Recorded
+    in the audit trail as `by`'s, with the reason.
+    """
+    profile = (
+        MentorProfile.objects.select_for_update()
+        .select_related("user")
+        .filter(user_id=mentor_id)
+        .first()
+    )
+    if profile is None:
+        raise NotFoundError("No mentor profile for this user.")
+    if not profile.approved:
+        return profile
+    profile.approved, profile.approved_at, profile.approved_by = False, None, None
+    with audit_context(actor=by, reason=reason):
+        profile.save(update_fields=["approved", "approved_at", "approved_by", "updated_at"])
+        mentor_unapproved.send(sender=MentorProfile, mentor_id=profile.pk, reason=reason)
+    notification_queue(
+        key=f"mentor-unapproved:{profile.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        recipient=profile.user,
+        category=Category.REQUEST_UPDATES,
+        subject="Your mentor profile is no longer approved",
+        body=(
+            "Staff withdrew the approval of your mentor profile: mentees no longer see you, and "
+            f"your pending requests were declined.\n\nThe reason given: {reason}\n\nYour "
+            "active mentorships go on. Reply to this email to ask for another review."
+        ),
+    )
+    profile_changed_on_commit(user_id=profile.pk, kind="mentor")
+    return profile
+
+
+def profiles_forget_person(*, user: User) -> None:
+    """A person leaves: their profiles, skills and job descriptions are erased, and the audit
+    entries about their profiles emptied. Precondition: inside the deletion's transaction."""
+    label = f"profile of deleted user {user.pk}"
+    for model in (MenteeProfile, MentorProfile):
+        model.objects.filter(user=user).delete()
+        audit_forget(model=model, object_pk=user.pk, label=label)
+    JobDescription.objects.filter(mentee=user).delete()
 
 
 @transaction.atomic

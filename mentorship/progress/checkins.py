@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
+from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
 from mentorship.progress.follow_ups import FOLLOW_UP_AFTER_REJECTION, follow_up_schedule
 from mentorship.progress.models import CheckIn, FollowUpReminder, Milestone, StallFlag
@@ -90,6 +91,7 @@ def checkin_feedback(*, checkin_id: int, by: User, comment: str) -> CheckIn:
     notification_queue(
         key=f"checkin-feedback:{checkin.pk}",
         recipient=checkin.mentorship.mentee,
+        category=Category.COMMENTS_AND_FEEDBACK,
         subject="Your mentor answered your weekly check-in",
         body=comment,
     )

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, ValidationError
 from mentorship.mentorships.models import Mentorship
+from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
 from mentorship.profiles.models import MenteeProfile
 from mentorship.progress.models import Experiment, Milestone, Project, ProjectComment
@@ -172,6 +173,7 @@ def comment_add(*, project: Project, author: User, body: str) -> ProjectComment:
         notification_queue(
             key=f"project-comment:{comment.pk}:{recipient.pk}",
             recipient=recipient,
+            category=Category.COMMENTS_AND_FEEDBACK,
             subject=f"{author.name or 'Someone'} commented on {project.title}",
             body=body,
         )

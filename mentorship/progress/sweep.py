@@ -25,7 +25,7 @@ from django.utils import timezone
 from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.mentorships.models import Mentorship
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import Category, Notification
 from mentorship.notifications.services import Draft, notifications_queue_bulk
 from mentorship.progress.models import CheckIn, FollowUpReminder, Milestone, StallFlag
 from mentorship.progress.weeks import week_start
@@ -147,6 +147,7 @@ def _remind_open(now: datetime) -> int:
         Draft(
             key=f"checkin-reminder:{checkin_id}",
             recipient_id=mentee_id,
+            category=Category.WEEKLY_REMINDERS,
             subject="Your weekly check-in is open",
             body=(
                 f"How did the week of {week:%d %B} go? Tell your mentor what you did, what "
@@ -212,6 +213,7 @@ def _flag_stalls(now: datetime) -> int:
             Draft(
                 key=f"stall:{flag_id}",
                 recipient_id=mentor_id,
+                category=Category.WEEKLY_REMINDERS,
                 subject=f"{mentee_name or 'A mentee'} may be stuck",
                 body=(
                     f"{StallFlag.Reason(reason).label}. A short message from you is often what "
@@ -274,6 +276,7 @@ def _send_digests(now: datetime) -> int:
             Draft(
                 key=f"{prefix}{mentor_id}",
                 recipient_id=mentor_id,
+                category=Category.DIGESTS,
                 subject="Your mentees this week",
                 body="\n".join(["Here is where your mentees stand:", *mentee_lines]),
             )
@@ -294,6 +297,7 @@ def _send_follow_ups(now: datetime) -> int:
             Draft(
                 key=f"follow-up:{reminder_id}",
                 recipient_id=user_id,
+                category=Category.FOLLOW_UPS,
                 subject="Time to follow up",
                 body=(
                     f"A while ago {note} told you 'not yet'. Show them what you have built since."

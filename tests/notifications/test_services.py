@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import Category, Notification
 from mentorship.notifications.services import (
     notification_deliver,
     notification_queue,
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(recipient, key="greeting:1"):
-    return notification_queue(key=key, recipient=recipient, subject="Hello", body="Hi there")
+    return notification_queue(
+        key=key, recipient=recipient, category=Category.SECURITY, subject="Hello", body="Hi there"
+    )
 
 
 def test_queueing_the_same_key_twice_sends_one_email(

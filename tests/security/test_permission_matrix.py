@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -27,8 +28,10 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from mentorship.accounts.models import User
+from mentorship.accounts.tokens import email_change_token_make, password_reset_token_make
 from mentorship.matching.models import Match, MatchRun
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.notifications.preferences import unsubscribe_token_make
 from mentorship.profiles.models import JobDescription
 from mentorship.progress.models import CheckIn, Experiment, Milestone, Project
 from tests.security.world import (
@@ -60,6 +63,7 @@ CALLERS = (
     "staff",
 )
 PUBLIC_DOCS = ("/api/schema/", "/api/docs/")
+NEW_PASSWORD = "a-brand-new-passphrase-2026"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 
 # The expected status of every (operation, caller) cell. Columns, in the order of `CALLERS`:
@@ -77,10 +81,23 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
     "/auth/login":                   {"POST":   (200, 200, 200, 200, 200, 200, 200)},
     "/auth/logout":                  {"POST":   (401, 204, 204, 204, 204, 204, 204)},
     "/auth/logout-all":              {"POST":   (401, 204, 204, 204, 204, 204, 204)},
+    "/auth/password":                {"POST":   (401, 204, 204, 204, 204, 204, 204)},
+    "/auth/password-reset":          {"POST":   (202, 202, 202, 202, 202, 202, 202)},
+    "/auth/password-reset/confirm":  {"POST":   (204, 204, 204, 204, 204, 204, 204)},
+    "/auth/verify-email":            {"POST":   (200, 200, 200, 200, 200, 200, 200)},
+    "/auth/verify-email/resend":     {"POST":   (401, 202, 202, 202, 202, 202, 202)},
     "/me": {
                                       "GET":    (401, 200, 200, 200, 200, 200, 200),
                                       "PATCH":  (401, 200, 200, 200, 200, 200, 200),
+                                      "DELETE": (401, 204, 204, 204, 204, 204, 204),
     },
+    "/me/email":                     {"POST":   (401, 202, 202, 202, 202, 202, 202)},
+    "/me/export":                    {"GET":    (401, 200, 200, 200, 200, 200, 200)},
+    "/me/notifications": {
+                                      "GET":    (401, 200, 200, 200, 200, 200, 200),
+                                      "PATCH":  (401, 200, 200, 200, 200, 200, 200),
+    },
+    "/unsubscribe":                  {"POST":   (200, 200, 200, 200, 200, 200, 200)},
     "/roles":                        {"GET":    (401, 200, 200, 200, 200, 200, 200)},
     "/skills":                       {"GET":    (401, 200, 200, 200, 200, 200, 200)},
     "/backgrounds":                  {"GET":    (401, 200, 200, 200, 200, 200, 200)},
@@ -105,6 +122,9 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
     },
     "/mentors/{mentor_id}":          {"GET":    (401, 200, 200, 200, 200, 200, 200)},
     "/admin/mentors/{mentor_id}/approve": {
+                                      "POST":   (401, 403, 403, 403, 403, 403, 200),
+    },
+    "/admin/mentors/{mentor_id}/unapprove": {
                                       "POST":   (401, 403, 403, 403, 403, 403, 200),
     },
     "/matches":                      {"GET":    (401, 200, 200, 200, 200, 200, 200)},
@@ -286,6 +306,23 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | None]] = {
     },
     ("POST", f"{API}/auth/login"): lambda w: {"email": w.mentee.email, "password": PASSWORD},
     ("PATCH", f"{API}/me"): lambda w: {"name": "Renamed"},
+    ("DELETE", f"{API}/me"): lambda w: {"password": PASSWORD},
+    ("POST", f"{API}/auth/password"): lambda w: {
+        "current_password": PASSWORD,
+        "new_password": NEW_PASSWORD,
+    },
+    ("POST", f"{API}/auth/password-reset"): lambda w: {"email": w.mentee.email},
+    ("POST", f"{API}/auth/password-reset/confirm"): lambda w: {
+        "token": password_reset_token_make(user=w.mentee),
+        "new_password": NEW_PASSWORD,
+    },
+    # The world's people are verified: the token of an address change is the one that works.
+    ("POST", f"{API}/auth/verify-email"): lambda w: {
+        "token": email_change_token_make(user=w.mentee, new_email="moved@example.org")
+    },
+    ("POST", f"{API}/me/email"): lambda w: {"new_email": "moved@example.org", "password": PASSWORD},
+    ("PATCH", f"{API}/me/notifications"): lambda w: {"digests": False},
+    ("POST", f"{API}/admin/mentors/{{mentor_id}}/unapprove"): lambda w: {"reason": "Under review"},
     ("PUT", f"{API}/me/mentee-profile"): lambda w: {
         "target_role": ROLE,
         "timezone": "Europe/London",
@@ -339,6 +376,19 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | None]] = {
 }
 
 
+# Query strings of the rows that take their input there.
+ROW_QUERY: dict[tuple[str, str], Callable[[World], dict[str, str]]] = {
+    ("POST", f"{API}/unsubscribe"): lambda w: {
+        "token": unsubscribe_token_make(user_id=w.mentee.pk, category="digests")
+    },
+}
+
+
+def _unverify_everyone(world: World) -> None:
+    """A new verification link is for someone who has not verified yet."""
+    User.objects.update(email_verified_at=None)
+
+
 def _end_mentees_mentorship(world: World) -> None:
     """The mentee is free again: only then may they ask a mentor, or may a mentor accept them."""
     Mentorship.objects.filter(pk=world.mentorship.pk).update(
@@ -350,6 +400,7 @@ def _end_mentees_mentorship(world: World) -> None:
 ARRANGE: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", f"{API}/mentorship-requests"): _end_mentees_mentorship,
     ("POST", f"{API}/mentorship-requests/{{request_id}}/accept"): _end_mentees_mentorship,
+    ("POST", f"{API}/auth/verify-email/resend"): _unverify_everyone,
 }
 
 
@@ -384,7 +435,9 @@ def _cells() -> list:
 def _url(world: World, method: str, path: str) -> str:
     params = {**DEFAULT_PARAMS, **ROW_PARAMS.get((method, path), {})}
     names = {name for name in params if f"{{{name}}}" in path}
-    return path.format(**{name: params[name](world) for name in names})
+    url = path.format(**{name: params[name](world) for name in names})
+    query = ROW_QUERY.get((method, path))
+    return f"{url}?{urlencode(query(world))}" if query else url
 
 
 def _client(world: World, caller: str, client_for) -> APIClient:
@@ -423,6 +476,8 @@ def test_every_write_of_an_allowed_caller_has_a_body() -> None:
         ("POST", f"{API}/admin/mentors/{{mentor_id}}/approve"),
         ("POST", f"{API}/mentorship-requests/{{request_id}}/accept"),
         ("POST", f"{API}/mentorship-requests/{{request_id}}/cancel"),
+        ("POST", f"{API}/auth/verify-email/resend"),
+        ("POST", f"{API}/unsubscribe"),
     }
     writes = {op for op in EXPECTED if op[0] in {"POST", "PUT", "PATCH"}}
     assert writes - no_body <= BODIES.keys(), sorted(writes - no_body - BODIES.keys())

@@ -28,6 +28,7 @@ def test_register_creates_the_user_and_returns_it_without_the_password(
         "email": "ada@example.org",
         "name": "Ada Lovelace",
         "role": "mentee",
+        "email_verified": False,
     }
     user = User.objects.get(pk=body["id"])
     assert user.check_password(VALID["password"])

@@ -1,0 +1,98 @@
+"""The export's sections held by progress (`accounts.events.account_exporting`): the person's
+projects with milestones, experiments and comments, the check-ins of their mentorships with the
+feedback on them, and their follow-up reminders."""
+
+from typing import Any
+
+from django.db.models import Q
+
+from mentorship.accounts.models import User
+from mentorship.progress.models import CheckIn, FollowUpReminder, Project, ProjectComment
+
+
+def progress_export(*, user: User) -> dict[str, Any]:
+    projects = Project.objects.filter(mentee=user).prefetch_related(
+        "milestones", "experiments", "comments"
+    )
+    checkins = CheckIn.objects.filter(
+        Q(mentorship__mentee=user) | Q(mentorship__mentor=user)
+    ).order_by("week_start", "pk")
+    return {
+        "projects": [
+            {
+                "id": project.pk,
+                "title": project.title,
+                "problem_statement": project.problem_statement,
+                "dataset": project.dataset,
+                "start_date": project.start_date,
+                "created_at": project.created_at,
+                "milestones": [
+                    {
+                        "id": milestone.pk,
+                        "key": milestone.key,
+                        "title": milestone.title,
+                        "description": milestone.description,
+                        "due_date": milestone.due_date,
+                        "status": milestone.status,
+                        "evidence_url": milestone.evidence_url,
+                        "notes": milestone.notes,
+                        "completed_at": milestone.completed_at,
+                    }
+                    for milestone in project.milestones.all()
+                ],
+                "experiments": [
+                    {
+                        "id": experiment.pk,
+                        "name": experiment.name,
+                        "params": experiment.params,
+                        "metric": {
+                            "name": experiment.metric_name,
+                            "value": experiment.metric_value,
+                            "higher_is_better": experiment.higher_is_better,
+                        },
+                        "reference": experiment.reference_id,
+                        "created_at": experiment.created_at,
+                    }
+                    for experiment in project.experiments.all()
+                ],
+                "comments": [_comment(comment) for comment in project.comments.all()],
+            }
+            for project in projects
+        ],
+        "comments_written": [
+            _comment(comment)
+            for comment in ProjectComment.objects.filter(author=user).exclude(project__mentee=user)
+        ],
+        "checkins": [
+            {
+                "id": checkin.pk,
+                "mentorship": checkin.mentorship_id,
+                "week_start": checkin.week_start,
+                "status": checkin.status,
+                "summary": checkin.summary,
+                "blockers": checkin.blockers,
+                "next_steps": checkin.next_steps,
+                "hours_spent": None if checkin.hours_spent is None else str(checkin.hours_spent),
+                "milestone_updates": checkin.milestone_updates,
+                "rejection_from": checkin.rejection_from,
+                "feedback": checkin.feedback,
+                "feedback_at": checkin.feedback_at,
+                "submitted_at": checkin.submitted_at,
+            }
+            for checkin in checkins
+        ],
+        "follow_ups": [
+            {"kind": reminder.kind, "note": reminder.note, "due_at": reminder.due_at}
+            for reminder in FollowUpReminder.objects.filter(user=user)
+        ],
+    }
+
+
+def _comment(comment: ProjectComment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "project": comment.project_id,
+        "author": comment.author_id,
+        "body": comment.body,
+        "created_at": comment.created_at,
+    }
