@@ -43,9 +43,9 @@ def user_register(*, email: str, password: str, name: str, role: str) -> User:
             "Only mentees and mentors can register.", fields={"role": "Must be mentee or mentor."}
         )
     email = normalise_email(email)
-    candidate = User(email=email, name=name, role=role)
+    user = User(email=email, name=name, role=role)
     try:
-        password_validation.validate_password(password, user=candidate)
+        password_validation.validate_password(password, user=user)
     except DjangoValidationError as error:
         raise ValidationError(
             "The password is too weak.", fields={"password": error.messages}
@@ -54,9 +54,12 @@ def user_register(*, email: str, password: str, name: str, role: str) -> User:
         raise ValidationError(
             DUPLICATE_EMAIL_MESSAGE, code="duplicate", fields={"email": DUPLICATE_EMAIL_MESSAGE}
         )
+    # Hashing takes most of a second by design: done before the transaction, which on SQLite
+    # holds the database's one write lock from its first statement (IMMEDIATE) to its commit.
+    user.set_password(password)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, name=name, role=role)
+            user.save()
             notification_queue(
                 key=f"welcome:{user.pk}",
                 recipient=user,
@@ -88,24 +91,26 @@ def user_update(*, user: User, name: str) -> User:
     return user
 
 
-@transaction.atomic
 def auth_login(*, email: str, password: str) -> IssuedToken:
     """Check the credentials and issue an expiring bearer token.
 
     Expired tokens of the user are purged, and beyond `AUTH_TOKEN_LIMIT_PER_USER` live tokens the
-    oldest are revoked, so a user who logs in from many clients never locks themselves out.
+    oldest are revoked, so a user who logs in from many clients never locks themselves out. The
+    password is checked before the transaction: hashing is slow by design, and on SQLite the
+    transaction holds the database's one write lock.
     """
     user = authenticate(email=normalise_email(email), password=password)
     if user is None:
         raise ValidationError(BAD_CREDENTIALS_MESSAGE, code="invalid_credentials")
-    tokens = AuthToken.objects.filter(user=user)
-    tokens.filter(expiry__lt=timezone.now()).delete()
-    limit = knox_settings.TOKEN_LIMIT_PER_USER
-    if limit:
-        stale = tokens.order_by("-created").values_list("pk", flat=True)[limit - 1 :]
-        AuthToken.objects.filter(pk__in=list(stale)).delete()
-    instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
-    update_last_login(None, user)
+    with transaction.atomic():
+        tokens = AuthToken.objects.filter(user=user)
+        tokens.filter(expiry__lt=timezone.now()).delete()
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        if limit:
+            stale = tokens.order_by("-created").values_list("pk", flat=True)[limit - 1 :]
+            AuthToken.objects.filter(pk__in=list(stale)).delete()
+        instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
+        update_last_login(None, user)
     return IssuedToken(token=token, expiry=instance.expiry)
 
 
