@@ -1,11 +1,13 @@
-"""`python -m bench [engine|pipeline|sweep]`: one JSON line per figure on stdout, progress on
-stderr.
+"""`python -m bench [engine|embedded|pipeline|sweep|load]`: one JSON line per figure on stdout,
+progress on stderr.
 
 - `engine`: the pure engine and assignment figures.
+- `embedded`: the embedded default (SQLite, filesystem broker, no server) under real use.
 - `pipeline`: the end-to-end matching run on PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`).
 - `sweep`: the weekly check-in sweep over 100,000 mentorships on PostgreSQL.
 - `load`: gunicorn under mixed traffic from locust (needs requirements-bench.txt).
-- with no argument: `engine`, then `pipeline`, `sweep` and `load` when both URLs are set.
+- with no argument: `engine` and `embedded`, then `pipeline`, `sweep` and `load` when both URLs
+  are set.
 
 `BENCH_SCALE=small` runs a quick version of each.
 """
@@ -13,11 +15,13 @@ stderr.
 import os
 import sys
 
-from bench import engine, pipeline, sweep
+from bench import embedded, engine, pipeline, sweep
 
 
 def run() -> int:
     which = sys.argv[1:2]
+    if which == ["embedded"]:
+        return embedded.main()
     if which == ["pipeline"]:
         return pipeline.main()
     if which == ["sweep"]:
@@ -29,6 +33,8 @@ def run() -> int:
     if which and which[0] != "engine":
         return engine.main(sys.argv[1:])
     status = engine.main([])
+    if not which:
+        status = status or embedded.main()
     if (
         not which
         and os.environ.get("DATABASE_URL", "").startswith("postgres")
