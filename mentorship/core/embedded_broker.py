@@ -20,7 +20,8 @@ from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
+    # kombu names the argument `payload` here and `message` in the abstract channel.
+    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
         # kombu's name, so that consumers take messages in the order they were sent; a consumer
         # only looks at names of the form `<stamp>_<uuid>.<queue>.msg`, never at dot-files.
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
