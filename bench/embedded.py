@@ -6,7 +6,8 @@ started from `deploy/Procfile` with honcho. Three figures, one JSON line each (`
 
 1. **drain**: `DRAIN_EMAILS` emails queued at once (one message each, as sign-ups queue them) and
    delivered by the Procfile's `worker`: messages per second, from the commit to the last one
-   sent. The same again with kombu's default polling interval (1 s), for comparison.
+   sent. The same again with kombu's defaults (1 s polling, one message per worker process, as
+   before), for comparison.
 2. **a run behind a full queue**: a small pool (80 mentees and 20 approved mentors whose profiles
    the services wrote, each write queuing its re-scoring), then `RUN_BEHIND_EMAILS` emails, then
    a staff matching run: seconds from the request until the run is `done`, and how many of the
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "Procfile"
 PASSWORD = "a-long-passphrase-for-the-bench"  # noqa: S105 (made-up people)
 DRAIN_EMAILS = 1000
-DRAIN_EMAILS_DEFAULT_POLLING = 40
+DRAIN_EMAILS_KOMBU_DEFAULTS = 40
 RUN_BEHIND_EMAILS = 400
 CONCURRENT_CLIENTS = 20
 # Sign-ups and logins are throttled per address; every client here has the same one.
@@ -398,6 +399,12 @@ def request_run(*, staff: int) -> int:
     return run.pk
 
 
+def run_behind_emails(*, emails: int, batch: str, staff: int) -> int:
+    """`emails` emails queued, then at once a staff run (`request_run`); returns the run's id."""
+    queue_emails(count=emails, batch=batch)
+    return request_run(staff=staff)
+
+
 def run_wait(*, run_id: int, timeout: float) -> dict[str, Any]:
     """Wait until the run is done or failed (or `timeout`); its state, and seconds from the
     request (`created_at`) to `done` (`finished_at`)."""
@@ -484,17 +491,26 @@ def main() -> int:
         emit("embedded_worker_drains_messages_per_second", rate, "messages/s", ">= 100")
         before = _drain(
             instance,
-            emails=DRAIN_EMAILS_DEFAULT_POLLING,
-            batch="drain-default-polling",
+            emails=DRAIN_EMAILS_KOMBU_DEFAULTS,
+            batch="drain-kombu-defaults",
             CELERY_BROKER_POLLING_INTERVAL="1.0",
+            CELERY_WORKER_PREFETCH_MULTIPLIER="1",
         )
-        note(f"with kombu's default polling interval (1 s): {before:.1f} per second")
-        emit("embedded_worker_drains_with_1s_polling_messages_per_second", before, "messages/s", "")
+        note(
+            f"with kombu's defaults (1 s polling, one message per process): {before:.1f} per second"
+        )
+        emit(
+            "embedded_worker_drains_with_kombu_defaults_messages_per_second",
+            before,
+            "messages/s",
+            "",
+        )
 
         with instance.processes("worker", "matching"):
             pool = instance.call("seed_pool", mentees=80, mentors=20)
-            instance.call("queue_emails", count=RUN_BEHIND_EMAILS, batch="backlog")
-            run_id = instance.call("request_run", staff=pool["staff"])
+            run_id = instance.call(
+                "run_behind_emails", emails=RUN_BEHIND_EMAILS, batch="backlog", staff=pool["staff"]
+            )
             run = instance.call("run_wait", run_id=run_id, timeout=600)
             emails = instance.call(
                 "emails_wait", batch="backlog", timeout=600, moment=run["finished_at"]

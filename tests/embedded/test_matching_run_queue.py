@@ -6,11 +6,12 @@ BACKLOG = 400
 
 def test_a_run_requested_behind_a_full_email_queue_is_done_before_the_queue_drains(embedded):
     with embedded.processes("worker", "matching"):
-        # Given a small pool whose profile writes queued their re-scoring, then 400 emails
+        # Given a small pool whose profile writes queued their re-scoring
         pool = embedded.call("seed_pool", mentees=30, mentors=8)
-        embedded.call("queue_emails", count=BACKLOG, batch="backlog")
-        # When staff request a run
-        run_id = embedded.call("request_run", staff=pool["staff"])
+        # When 400 emails are queued, and right after them staff request a run
+        run_id = embedded.call(
+            "run_behind_emails", emails=BACKLOG, batch="backlog", staff=pool["staff"]
+        )
         run = embedded.call("run_wait", run_id=run_id, timeout=120)
         emails = embedded.call(
             "emails_wait", batch="backlog", timeout=300, moment=run["finished_at"]
@@ -20,6 +21,6 @@ def test_a_run_requested_behind_a_full_email_queue_is_done_before_the_queue_drai
     assert run["status"] == "done", run
     assert (run["mentees"], run["mentors"]) == (30, 8)
     assert run["matches"] >= 30
-    assert emails["waiting_at_moment"] > 0, emails
+    assert emails["waiting_at_moment"] > 0, (run, emails)
     # and the emails were all sent afterwards
     assert emails["sent"] == BACKLOG, emails
