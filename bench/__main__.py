@@ -1,13 +1,14 @@
-"""`python -m bench [engine|pipeline|sweep]`: one JSON line per figure on stdout, progress on
-stderr.
+"""`python -m bench [engine|quality|embedded|pipeline|sweep|load]`: one JSON line per figure on
+stdout, progress on stderr.
 
 - `engine`: the pure engine and assignment figures.
 - `quality`: matching quality on planted pools (placements, blocking pairs, concentration).
+- `embedded`: the embedded default (SQLite, filesystem broker, no server) under real use.
 - `pipeline`: the end-to-end matching run on PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`).
 - `sweep`: the weekly check-in sweep over 100,000 mentorships on PostgreSQL.
 - `load`: gunicorn under mixed traffic from locust (needs requirements-bench.txt).
-- with no argument: `engine` and `quality`, then `pipeline`, `sweep` and `load` when both URLs
-  are set.
+- with no argument: `engine`, `quality` and `embedded`, then `pipeline`, `sweep` and `load` when
+  both URLs are set.
 
 `BENCH_SCALE=small` runs a quick version of each.
 """
@@ -15,7 +16,7 @@ stderr.
 import os
 import sys
 
-from bench import engine, pipeline, quality, sweep
+from bench import embedded, engine, pipeline, quality, sweep
 
 
 def run() -> int:
@@ -26,6 +27,8 @@ def run() -> int:
         return sweep.main()
     if which == ["quality"]:
         return quality.main()
+    if which == ["embedded"]:
+        return embedded.main()
     if which == ["load"]:
         from bench import load  # needs requirements-bench.txt
 
@@ -34,7 +37,7 @@ def run() -> int:
         return engine.main(sys.argv[1:])
     status = engine.main([])
     if not which:
-        status = status or quality.main()
+        status = status or quality.main() or embedded.main()
     if (
         not which
         and os.environ.get("DATABASE_URL", "").startswith("postgres")

@@ -23,11 +23,13 @@ from mentorship.matching.components import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
+
+# Local state: the embedded default's SQLite file, broker and cache, and the collected static files.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
@@ -104,13 +106,16 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# SQLite in WAL mode with IMMEDIATE transactions lets web, worker and beat share the file.
+# SQLite in WAL mode with IMMEDIATE transactions lets web, worker and beat share the file: readers
+# never wait, and a transaction takes the one write lock at BEGIN, so it never fails halfway on a
+# lock another connection took after it read. A writer waits up to `timeout` seconds for the lock
+# (then "database is locked", a 503), so no transaction may hold it for long: sign-up and login
+# hash the password before theirs. Connections are kept (`DB_CONN_MAX_AGE`), as on PostgreSQL.
 _SQLITE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": env.db("DATABASE_URL", default=_SQLITE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -247,14 +252,22 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ---------------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport, so a real worker and beat run with no server.
+# A message is a file, written whole (mentorship/core/embedded_broker.py); a consumer lists the
+# folder when it polls, and sleeps `polling_interval` when the folder is empty or it holds its
+# prefetch limit. With kombu's defaults (1 s, one message per worker process) a worker took about
+# two messages a second; 50 ms and eight per process drain a backlog as fast as the tasks run
+# (`python -m bench embedded`) for about 1 % of a core when idle.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "mentorship.core.embedded_broker:Transport"
     _broker_dir = VAR_DIR / "celery" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.05),
     }
 else:
     # Late acknowledgement: a task whose worker died (SIGKILL, OOM, a lost machine) goes back to
@@ -289,15 +302,34 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Tasks are idempotent, so a task that dies with its worker is redelivered rather than lost.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One message at a time per process on Redis, where a long task must not hold others back; the
+# embedded broker takes a few at each poll, or a worker would wait a poll for every message.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int(
+    "CELERY_WORKER_PREFETCH_MULTIPLIER", default=1 if REDIS_URL else 8
+)
+if not USING_POSTGRES:
+    # Celery closes Django's connections around every task unless told to reuse them: a new
+    # SQLite connection (its pragmas, the schema read) cost more than delivering one email.
+    CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
-# Matching is CPU-heavy and bursty: its own queue, so dedicated workers can take it (deploy/)
-# while the default queue keeps emails and sweeps moving. `make run`'s worker consumes both.
-CELERY_TASK_ROUTES = {"mentorship.matching.tasks.*": {"queue": "matching"}}
+# Queues, by task name (the only place tasks are routed). A matching run (planning, then its
+# chunks) is CPU-heavy and must never wait behind bulk work: its own queue, served by a worker
+# process of its own (the `matching` line of deploy/Procfile, `matching-worker` in compose).
+# Everything else, emails, sweeps and the re-scoring that follows a profile change included,
+# goes to the default queue, so a burst of sign-ups and profile edits never delays a run.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-WORKER_QUEUES = "celery,matching"
+MATCHING_RUN_QUEUE = "matching"
+CELERY_TASK_ROUTES = {
+    "mentorship.matching.tasks.match_run_execute": {"queue": MATCHING_RUN_QUEUE},
+    "mentorship.matching.tasks.match_chunk_score": {"queue": MATCHING_RUN_QUEUE},
+    "mentorship.matching.tasks.matches_refresh_mentee": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "mentorship.matching.tasks.matches_refresh_mentor": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "mentorship.matching.tasks.match_run_start_nightly": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "mentorship.matching.tasks.match_runs_redispatch_stuck": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+}
+WORKER_QUEUES = f"{CELERY_TASK_DEFAULT_QUEUE},{MATCHING_RUN_QUEUE}"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Hourly, so every time zone's Monday starts on time; the sweep is idempotent.
@@ -447,8 +479,8 @@ LOGGING = {
     },
 }
 
-# The embedded default keeps its state under var/ (git-ignored).
+# The embedded default keeps its state under VAR_DIR (var/ by default, git-ignored).
 if not REDIS_URL:
-    for _directory in (VAR_DIR / "cache", VAR_DIR / "celery" / "broker"):
-        _directory.mkdir(parents=True, exist_ok=True)
+    for _directory in ("cache", "celery/broker", "celery/control"):
+        (VAR_DIR / _directory).mkdir(parents=True, exist_ok=True)
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)

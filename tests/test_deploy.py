@@ -1,4 +1,5 @@
-"""deploy/: the compose file agrees with the settings (queues, hosts) and keeps exactly one beat.
+"""deploy/: the compose file and the Procfile agree with the settings (queues, hosts) and keep
+exactly one beat.
 
 There is no Docker engine on these machines, so the compose file is read, not run: these tests
 check what can be checked without it.
@@ -12,6 +13,10 @@ import pytest
 import yaml
 from django.conf import settings
 from django.http.request import validate_host
+
+from mentorship.celery import app as celery_app
+from mentorship.matching import tasks as matching_tasks
+from mentorship.notifications.tasks import deliver_notification, deliver_notifications
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 APP_SERVICES = ("web", "matching-worker", "worker", "beat")
@@ -64,12 +69,46 @@ def _queues(command: list[str]) -> set[str]:
     return set(command[command.index("-Q") + 1].split(","))
 
 
-def test_workers_consume_the_queues_the_settings_route_to(compose) -> None:
-    matching = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+def _queue_of(task) -> str:
+    return celery_app.amqp.router.route({}, task.name)["queue"].name
 
-    assert _queues(_command(compose, "matching-worker")) == matching
+
+RUN_TASKS = (matching_tasks.match_run_execute, matching_tasks.match_chunk_score)
+BULK_TASKS = (
+    matching_tasks.matches_refresh_mentee,
+    matching_tasks.matches_refresh_mentor,
+    deliver_notification,
+    deliver_notifications,
+)
+
+
+def test_a_matching_run_has_a_queue_that_bulk_work_never_enters() -> None:
+    run_queues = {_queue_of(task) for task in RUN_TASKS}
+
+    assert run_queues == {settings.MATCHING_RUN_QUEUE}
+    assert {_queue_of(task) for task in BULK_TASKS} == {settings.CELERY_TASK_DEFAULT_QUEUE}
+
+
+def _procfile_worker_queues() -> list[set[str]]:
+    lines = (DEPLOY / "Procfile").read_text().splitlines()
+    commands = [shlex.split(line.partition(":")[2]) for line in lines if line.strip()]
+    return [_queues(command) for command in commands if "worker" in command]
+
+
+def test_make_run_serves_matching_runs_with_a_worker_of_their_own() -> None:
+    assert sorted(_procfile_worker_queues(), key=sorted) == [
+        {settings.CELERY_TASK_DEFAULT_QUEUE},
+        {settings.MATCHING_RUN_QUEUE},
+    ]
+
+
+def test_workers_consume_the_queues_the_settings_route_to(compose) -> None:
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+
+    assert _queues(_command(compose, "matching-worker")) == {settings.MATCHING_RUN_QUEUE}
     assert _queues(_command(compose, "worker")) == {settings.CELERY_TASK_DEFAULT_QUEUE}
     consumed = _queues(_command(compose, "matching-worker")) | _queues(_command(compose, "worker"))
+    assert consumed == routed | {settings.CELERY_TASK_DEFAULT_QUEUE}
     assert consumed == set(settings.WORKER_QUEUES.split(","))
 
 

@@ -68,14 +68,18 @@ def user_register(*, email: str, password: str, name: str, role: str) -> User:
             "Only mentees and mentors can register.", fields={"role": "Must be mentee or mentor."}
         )
     email = _address(email, field="email")
-    _check_new_password(password, user=User(email=email, name=name, role=role))
+    user = User(email=email, name=name, role=role)
+    _check_new_password(password, user=user)
     if User.objects.filter(email=email).exists():
         raise ValidationError(
             DUPLICATE_EMAIL_MESSAGE, code="duplicate", fields={"email": DUPLICATE_EMAIL_MESSAGE}
         )
+    # Hashing takes most of a second by design: done before the transaction, which on SQLite
+    # holds the database's one write lock from its first statement (IMMEDIATE) to its commit.
+    user.set_password(password)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, name=name, role=role)
+            user.save()
             notification_queue(
                 key=f"welcome:{user.pk}",
                 recipient=user,
@@ -149,7 +153,9 @@ def auth_login(*, email: str, password: str, client: str) -> IssuedToken:
     (`lockout`), the login is refused with `TooManyAttemptsError`, even with the right password,
     and each failure counts towards such a lockout. Expired tokens of the user are purged, and
     beyond `AUTH_TOKEN_LIMIT_PER_USER` live tokens the oldest are revoked, so a user who logs in
-    from many clients never locks themselves out.
+    from many clients never locks themselves out. The password is checked before the token's
+    transaction: hashing is slow by design, and on SQLite a transaction holds the database's one
+    write lock.
     """
     email = normalise_email(email)
     login_lockout_check(email=email, client=client)

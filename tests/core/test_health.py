@@ -25,8 +25,10 @@ def test_health_needs_no_authentication_and_is_not_cached(api_client):
 
 
 def test_health_is_503_naming_the_broker_when_it_does_not_answer(api_client, monkeypatch):
-    # A real connection attempt to a port nobody listens on.
+    # A real connection attempt to a port nobody listens on (the embedded default names its
+    # transport class, which a URL alone does not replace).
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(celery_app.conf, "broker_transport", None)
 
     response = api_client.get(URL)
 
