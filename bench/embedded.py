@@ -293,6 +293,7 @@ def seed_pool(*, mentees: int, mentors: int) -> dict[str, int]:
     import random
 
     from django.db import transaction
+    from django.utils import timezone
 
     from mentorship.accounts.models import User
     from mentorship.profiles.services import (
@@ -338,7 +339,9 @@ def seed_pool(*, mentees: int, mentors: int) -> dict[str, int]:
     for number in range(mentors):
         worked = rng.sample(roles, k=2)
         user = User.objects.create_user(
-            email=f"mentor{first + number}@example.org", role=User.Role.MENTOR
+            email=f"mentor{first + number}@example.org",
+            role=User.Role.MENTOR,
+            email_verified_at=timezone.now(),  # staff approve only verified mentors
         )
         skills = rng.sample(needs[worked[0].pk], k=min(8, len(needs[worked[0].pk])))
         with transaction.atomic():
@@ -369,6 +372,7 @@ def queue_emails(*, count: int, batch: str) -> float:
     from django.db import transaction
 
     from mentorship.accounts.models import User
+    from mentorship.notifications.models import Category
     from mentorship.notifications.services import notification_queue
 
     recipient, _ = User.objects.get_or_create(
@@ -381,6 +385,7 @@ def queue_emails(*, count: int, batch: str) -> float:
             notification_queue(
                 key=f"{batch}:{number}",
                 recipient=recipient,
+                category=Category.COMMENTS_AND_FEEDBACK,
                 subject="A queued email",
                 body="One of many.",
             )
