@@ -165,6 +165,7 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "chunks_total",
             "chunks_done",
             "matches_written",
+            "matches_unchanged",
             "suggestions",
             "mode",
             "fill_rounds",

@@ -15,6 +15,7 @@ class MatchRunAdmin(admin.ModelAdmin):
         "chunks_done",
         "chunks_total",
         "matches_written",
+        "matches_unchanged",
         "suggestions",
         "mode",
         "top_mentors_suggestion_share",

@@ -26,7 +26,12 @@ class MatchRun(models.Model):
     mentors_total = models.PositiveIntegerField(default=0)
     chunks_total = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)
-    matches_written = models.PositiveBigIntegerField(default=0)
+    matches_written = models.PositiveBigIntegerField(
+        default=0, help_text="Rows the run wrote: new or changed since the run before."
+    )
+    matches_unchanged = models.PositiveBigIntegerField(
+        default=0, help_text="Rows the run confirmed as they were (left alone)."
+    )
     suggestions = models.PositiveIntegerField(default=0)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.STABLE)
     fill_rounds = models.PositiveSmallIntegerField(
@@ -64,6 +69,7 @@ class MatchRunChunk(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
     matches_written = models.PositiveIntegerField()
+    matches_unchanged = models.PositiveIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True, help_text="The worker that did it.")
     done_at = models.DateTimeField(auto_now_add=True)
 
@@ -102,9 +108,14 @@ class Match(models.Model):
         "each reader by matching.wording.",
     )
     suggested = models.BooleanField(
-        default=False, help_text="The mentor the stable assignment proposes for this mentee."
+        default=False, help_text="The mentor the placement proposes for this mentee."
     )
-    computed_at = models.DateTimeField()
+    digest = models.BigIntegerField(
+        default=0, help_text="A digest of what the row says: a run rewrites only rows that differ."
+    )
+    computed_at = models.DateTimeField(
+        help_text="When it was computed; a later run that found it unchanged left it alone."
+    )
 
     class Meta:
         ordering = ["mentee", "rank"]

@@ -26,8 +26,9 @@ from mentorship.profiles.models import MenteeProfile, MentorProfile
 def matches_refresh_mentees(
     *, mentee_ids: Sequence[int], snapshot: Snapshot | None = None, mentor_ids: Sequence[int] = ()
 ) -> int:
-    """Re-score these mentees against the whole pool, replace their matches, and repair the
-    suggestions this loses (`suggestions.suggestions_repair`); returns the matches written."""
+    """Re-score these mentees against the whole pool, bring their matches to the new lists, and
+    repair the suggestions this loses (`suggestions.suggestions_repair`); returns how many
+    matches they now have."""
     snapshot = snapshot or snapshot_for(None)
     ids = sorted(set(mentee_ids))
     started = timezone.now()
@@ -39,7 +40,7 @@ def matches_refresh_mentees(
     for batch in batched(ids, query_batch_size()):
         MenteeProfile.objects.filter(user_id__in=batch).update(matched_at=started)
     suggestions_repair(snapshot=snapshot, mentee_ids=ids, mentor_ids=mentor_ids)
-    return written
+    return written.inserted + written.unchanged
 
 
 def matches_refresh_mentor(*, mentor_id: int) -> int:

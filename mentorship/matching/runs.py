@@ -100,7 +100,8 @@ def match_run_execute(*, run_id: int) -> int:
 
 
 def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int:
-    """Score one chunk and replace its mentees' matches; returns how many were written.
+    """Score one chunk and bring its mentees' matches to the new lists; returns how many rows
+    were written (new or changed: `store` leaves the others alone).
 
     The chunk is written in batches of `MATCHING_BATCH_SIZE` mentees, each batch replacing its
     mentees' matches in one transaction (see `scoring`). Idempotent: a retried or redelivered
@@ -123,13 +124,19 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
         _, first_time = MatchRunChunk.objects.get_or_create(
             run_id=run_id,
             index=chunk.index,
-            defaults={"matches_written": written, "worker": worker[:200]},
+            defaults={
+                "matches_written": written.inserted,
+                "matches_unchanged": written.unchanged,
+                "worker": worker[:200],
+            },
         )
         if first_time:
             MatchRun.objects.filter(pk=run_id).update(
-                chunks_done=F("chunks_done") + 1, matches_written=F("matches_written") + written
+                chunks_done=F("chunks_done") + 1,
+                matches_written=F("matches_written") + written.inserted,
+                matches_unchanged=F("matches_unchanged") + written.unchanged,
             )
-    return written
+    return written.inserted
 
 
 def match_run_finish(*, run_id: int) -> bool:
@@ -160,10 +167,11 @@ def match_run_finish(*, run_id: int) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Match._meta.db_table}")
     logger.info(
-        "matching run %s done: %s mentees, %s matches, %s suggestions",
+        "matching run %s done: %s mentees, %s matches written, %s unchanged, %s suggestions",
         run_id,
         run.mentees_total,
         run.matches_written,
+        run.matches_unchanged,
         run.suggestions,
     )
     return True

@@ -22,7 +22,7 @@ from mentorship.core.connection_threads import ConnectionThreads
 from mentorship.matching import engine
 from mentorship.matching.features import MenteeBatch, mentee_batch_load
 from mentorship.matching.snapshot import Snapshot
-from mentorship.matching.store import ScoredMatches, matches_replace
+from mentorship.matching.store import ScoredMatches, Written, matches_replace
 
 
 @dataclass(frozen=True)
@@ -72,19 +72,19 @@ def scored_matches(snapshot: Snapshot, batch: MenteeBatch, *, for_copy: bool) ->
 
 def score_and_write(
     snapshot: Snapshot, batches: Sequence[MenteeBatchSpec], *, keep_suggested: bool = False
-) -> int:
-    """Score each batch of mentees and replace their matches, one transaction per batch;
-    returns how many matches were written (see the module docstring for the overlap)."""
+) -> Written:
+    """Score each batch of mentees and bring their matches to the new lists, one transaction
+    per batch; returns the rows written and those left alone (see the module docstring for the
+    overlap, `store` for what is written)."""
 
-    def write(spec: MenteeBatchSpec, scored: ScoredMatches) -> int:
+    def write(spec: MenteeBatchSpec, scored: ScoredMatches) -> Written:
         with transaction.atomic():
-            matches_replace(
+            return matches_replace(
                 mentees=spec.profiles,
                 matches=spec.matches,
                 scored=scored,
                 keep_suggested=keep_suggested,
             )
-        return len(scored)
 
     for_copy = connection.vendor == "postgresql"
     # A single batch (a refresh of one mentee) has nothing to overlap: written right here.
@@ -106,4 +106,4 @@ def score_and_write(
             pending = following
         if pending is not None:
             writers.submit(write, pending[0], pending[1].result())
-    return sum(writers.results)
+    return sum(writers.results, Written())

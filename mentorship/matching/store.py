@@ -1,21 +1,30 @@
-"""The match store: scored matches as columns, replacing a set of mentees' matches, and the
-`suggested` flags.
+"""The match store: scored matches as columns, a set of mentees' matches brought to a new list,
+and the `suggested` flags.
 
 A batch's matches replace the old ones of its mentees in the caller's transaction (readers see
-the old list or the new, never none): COPY on PostgreSQL, `bulk_create` elsewhere. Every write
-invalidates the cached match pages it shows on once it commits (`cache.matches_changed`).
+the old list or the new, never none), writing only what differs: each row carries a digest of
+what it says (mentor, rank, score, components, explanation), a stored row whose digest is among
+the new ones is left alone, the others are deleted, and only new rows are inserted (COPY on
+PostgreSQL, `bulk_create` elsewhere). Night to night most lists do not change, so a full run
+writes a fraction of its rows, and none at all when nothing changed. A row left alone keeps its
+`computed_at` (when it was computed); the run that confirmed it says when (`MatchRun`). Every
+write that changes something invalidates the cached match pages it shows on once it commits
+(`cache.matches_changed`).
 """
 
 import functools
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 
 from mentorship.core.batching import batched
+from mentorship.core.bulk import numeric_columns
 from mentorship.matching.cache import matches_changed
 from mentorship.matching.components import COMPONENTS
 from mentorship.matching.models import Match
@@ -28,10 +37,29 @@ SQLITE_UPDATE_BATCH = 900  # ids per UPDATE: under SQLite's bound-variable limit
 TARGETED_INVALIDATION_MENTEES = 100
 BACKSLASH = "\\"
 COPY_COLUMNS = (
-    "mentee_id, mentor_id, rank, score, components, explanation_codes, computed_at, suggested"
+    "mentee_id, mentor_id, rank, score, components, explanation_codes, digest, computed_at, "
+    "suggested"
 )
 # The components as JSON, keys in `COMPONENTS` order; a float's repr is its JSON form.
 _COMPONENTS_JSON = "{" + ", ".join(f'"{name}": %r' for name in COMPONENTS) + "}"
+
+
+def _digest(content: str) -> int:
+    """A signed 64-bit digest of a row's content (BLAKE2b)."""
+    return int.from_bytes(
+        hashlib.blake2b(content.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+@dataclass(frozen=True)
+class Written:
+    """What replacing a batch's matches did: rows inserted and rows left as they were."""
+
+    inserted: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: "Written") -> "Written":
+        return Written(self.inserted + other.inserted, self.unchanged + other.unchanged)
 
 
 @dataclass
@@ -51,35 +79,49 @@ class ScoredMatches:
     components: list[float]  # len(COMPONENTS) values per match, flat
     explanations: list[str]
     computed_at: datetime
-    # Each match in COPY's text format up to its last column, `suggested` (see `format_for_copy`)
+    # Each match in COPY's text format up to its digest (see `format_for_copy`), and the digests
     copy_rows: list[str] = field(default_factory=list)
+    digests: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.mentee_ids)
 
     def format_for_copy(self) -> None:
-        """Fill `copy_rows`. JSON carries no raw tab or newline, so doubling backslashes is all
-        the escaping COPY's text format needs."""
-        stamp = self.computed_at.isoformat()
-        self.copy_rows = [
-            f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t{_COMPONENTS_JSON % components}\t"
-            f"{explanation.replace(BACKSLASH, BACKSLASH * 2)}\t{stamp}\t"
-            for mentee_id, mentor_id, rank, score, components, explanation in self._matches()
-        ]
-
-    def copy_text(self, *, suggested: set[tuple[int, int]]) -> str:
-        """The COPY payload (columns `COPY_COLUMNS`); the pairs in `suggested` stay suggested."""
-        if not suggested:
-            return "f\n".join(self.copy_rows) + "f\n" if self.copy_rows else ""
-        return "".join(
-            f"{row}{'t' if pair in suggested else 'f'}\n"
-            for row, pair in zip(
-                self.copy_rows, zip(self.mentee_ids, self.mentor_ids, strict=True), strict=True
+        """Fill `copy_rows` (each row's text up to its digest) and `digests`. JSON carries no
+        raw tab or newline, so doubling backslashes is all the escaping COPY's text format
+        needs."""
+        rows, digests = [], []
+        for mentee_id, mentor_id, rank, score, components, explanation in self._matches():
+            content = (
+                f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t{_COMPONENTS_JSON % components}\t"
+                f"{explanation.replace(BACKSLASH, BACKSLASH * 2)}"
             )
+            rows.append(content)
+            digests.append(_digest(content))
+        self.copy_rows, self.digests = rows, digests
+
+    def copy_text(self, *, keep: np.ndarray, suggested: set[tuple[int, int]]) -> str:
+        """The COPY payload (columns `COPY_COLUMNS`) of the rows where `keep` is true; the pairs
+        in `suggested` stay suggested."""
+        stamp = self.computed_at.isoformat()
+        return "".join(
+            f"{row}\t{digest}\t{stamp}\t{'t' if (mentee, mentor) in suggested else 'f'}\n"
+            for row, digest, mentee, mentor, wanted in zip(
+                self.copy_rows,
+                self.digests,
+                self.mentee_ids,
+                self.mentor_ids,
+                keep.tolist(),
+                strict=True,
+            )
+            if wanted
         )
 
-    def objects(self, *, suggested: set[tuple[int, int]]) -> Iterable[Match]:
-        for mentee_id, mentor_id, rank, score, components, explanation in self._matches():
+    def objects(self, *, keep: np.ndarray, suggested: set[tuple[int, int]]) -> Iterable[Match]:
+        rows = zip(self._matches(), self.digests, keep.tolist(), strict=True)
+        for (mentee_id, mentor_id, rank, score, components, explanation), digest, wanted in rows:
+            if not wanted:
+                continue
             yield Match(
                 mentee_id=mentee_id,
                 mentor_id=mentor_id,
@@ -87,6 +129,7 @@ class ScoredMatches:
                 score=score,
                 components=dict(zip(COMPONENTS, components, strict=True)),
                 explanation_codes=json.loads(explanation),
+                digest=digest,
                 suggested=(mentee_id, mentor_id) in suggested,
                 computed_at=self.computed_at,
             )
@@ -108,13 +151,14 @@ class ScoredMatches:
 
 def matches_replace(
     *, mentees: Q, matches: Q, scored: ScoredMatches, keep_suggested: bool = False
-) -> None:
-    """Replace the `matches` of the `mentees` (a MenteeProfile filter) with `scored`.
+) -> Written:
+    """Bring the `matches` of the `mentees` (a MenteeProfile filter) to `scored`, writing only
+    the rows that differ (see the module docstring).
 
     Precondition: the caller holds a transaction. The mentees' profile rows are locked in id
     order first, so a full-run chunk and a refresh that touch the same mentee take turns instead
-    of colliding on the unique pair. With `keep_suggested`, a suggested pair still matched stays
-    suggested.
+    of colliding on the unique pair. A row left alone keeps its `suggested` flag; with
+    `keep_suggested`, a suggested pair whose row is rewritten stays suggested too.
     """
     locked = list(
         MenteeProfile.objects.select_for_update(no_key=True)
@@ -122,29 +166,71 @@ def matches_replace(
         .order_by("user_id")
         .values_list("pk", flat=True)
     )
-    existing = Match.objects.filter(matches)
+    if not scored.digests and len(scored):
+        scored.format_for_copy()
+    stored = numeric_columns(
+        Match.objects.filter(matches), ["id", "mentee", "mentor", "digest", "suggested"]
+    )
+    new_keys = list(zip(scored.mentee_ids, scored.mentor_ids, scored.digests, strict=True))
+    old_keys = list(
+        zip(
+            stored["mentee"].tolist(),
+            stored["mentor"].tolist(),
+            stored["digest"].tolist(),
+            strict=True,
+        )
+    )
+    wanted = set(new_keys)
+    kept = np.array([key in wanted for key in old_keys], dtype=bool)
+    unchanged = {key for key, keep in zip(old_keys, kept.tolist(), strict=True) if keep}
+    fresh = np.array([key not in unchanged for key in new_keys], dtype=bool)
+    stale = stored["id"][~kept].tolist()
     suggested = (
-        set(existing.filter(suggested=True).values_list("mentee_id", "mentor_id"))
+        set(
+            zip(
+                stored["mentee"][~kept & stored["suggested"]].tolist(),
+                stored["mentor"][~kept & stored["suggested"]].tolist(),
+                strict=True,
+            )
+        )
         if keep_suggested
         else set()
     )
+    written = Written(inserted=int(fresh.sum()), unchanged=int(kept.sum()))
+    if not stale and not written.inserted:
+        return written
     if len(locked) <= TARGETED_INVALIDATION_MENTEES:
         # A refresh: only these mentees' pages and those of the mentors they leave or enter.
-        touched = {*locked, *scored.mentor_ids}
-        for mentee_id, mentor_id in existing.values_list("mentee_id", "mentor_id"):
-            touched.update((mentee_id, mentor_id))
+        touched = {*locked, *scored.mentor_ids, *stored["mentor"].tolist()}
         transaction.on_commit(functools.partial(matches_changed, user_ids=touched))
     else:
         transaction.on_commit(matches_changed)
-    existing.delete()
+    _delete(stale)
     if connection.vendor == "postgresql":
         # COPY: an order of magnitude faster than INSERTs for a million matches.
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg 3
             with raw.copy(f"COPY {Match._meta.db_table} ({COPY_COLUMNS}) FROM STDIN") as copy:
-                copy.write(scored.copy_text(suggested=suggested))
+                copy.write(scored.copy_text(keep=fresh, suggested=suggested))
+        return written
+    Match.objects.bulk_create(
+        scored.objects(keep=fresh, suggested=suggested), batch_size=WRITE_BATCH
+    )
+    return written
+
+
+def _delete(match_ids: list[int]) -> None:
+    if not match_ids:
         return
-    Match.objects.bulk_create(scored.objects(suggested=suggested), batch_size=WRITE_BATCH)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {Match._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
+                [match_ids],
+            )
+        return
+    for batch in batched(match_ids, SQLITE_UPDATE_BATCH):
+        Match.objects.filter(pk__in=batch).delete()
 
 
 def matches_set_suggested(*, match_ids: list[int], value: bool) -> None:

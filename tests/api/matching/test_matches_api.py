@@ -169,7 +169,8 @@ def test_staff_start_a_run_and_follow_it(client_for, staff, django_capture_on_co
     assert run["status"] == "done"
     assert run["mentees_total"] == 3
     assert run["chunks_done"] == run["chunks_total"]
-    assert run["matches_written"] == 12
+    # The pool's fixture ran once already: the same lists, confirmed, nothing written again.
+    assert (run["matches_written"], run["matches_unchanged"]) == (0, 12)
     assert run["started_by"] == staff.pk
     assert client.get(RUNS).json()["count"] == MatchRun.objects.count()
 
