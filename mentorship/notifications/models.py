@@ -81,6 +81,9 @@ class Notification(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
     @property
     def status(self) -> str:
         if self.suppressed:
@@ -88,9 +91,6 @@ class Notification(models.Model):
         if self.sent_at is not None:
             return "sent"
         return "failed" if self.failed_at is not None else "waiting"
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class NotificationPreferences(models.Model):

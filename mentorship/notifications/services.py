@@ -96,7 +96,7 @@ def notification_deliver(*, notification_id: int) -> bool:
         return False
     try:
         email_message_build(notification).send()
-    except Exception as error:  # noqa: BLE001 (any failure of one email is recorded, not raised)
+    except Exception as error:  # any failure of one email is recorded, not raised
         _attempt_failed(notification, error)
         return False
     notification.sent_at, notification.next_attempt_at = timezone.now(), None
