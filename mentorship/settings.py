@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it marks every response (also those of the middlewares below) and reads the
+    # user after the view, once DRF has authenticated the token. Nothing personal is cacheable.
+    "api.caching.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
