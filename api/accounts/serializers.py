@@ -146,6 +146,9 @@ class _ExportEmailSerializer(serializers.Serializer):
     queued_at = serializers.DateTimeField()
     sent_at = serializers.DateTimeField(allow_null=True)
     suppressed = serializers.BooleanField(help_text="Not sent: the category was turned off.")
+    failed = serializers.BooleanField(
+        help_text="Not sent: every delivery attempt failed (staff may send it again)."
+    )
 
 
 def _rows(help_text: str) -> serializers.ListField:

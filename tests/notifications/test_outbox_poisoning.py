@@ -204,7 +204,7 @@ def test_a_poisoned_row_fails_is_backed_off_and_the_healthy_row_is_delivered(
 
 @pytest.mark.django_db
 def test_after_max_attempts_the_row_is_failed_and_never_taken_again(
-    mentee, mailoutbox, django_capture_on_commit_callbacks, settings
+    mentee, client_for, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     settings.NOTIFICATION_MAX_ATTEMPTS = 3
     poisoned = poisoned_row(mentee, "poisoned")
@@ -221,6 +221,9 @@ def test_after_max_attempts_the_row_is_failed_and_never_taken_again(
     assert "BadHeaderError" in poisoned.last_error
     assert sweep_at(moment + timedelta(days=30), django_capture_on_commit_callbacks) == 0
     assert mailoutbox == []
+    # The person's export says so.
+    (email,) = client_for(mentee).get("/api/v1/me/export").json()["emails"]
+    assert (email["failed"], email["sent_at"]) == (True, None)
 
 
 @pytest.mark.django_db
