@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it marks every response (also those of the middlewares below) and reads the
+    # user after the view, once DRF has authenticated the token. Nothing personal is cacheable.
+    "api.caching.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -394,6 +397,11 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBa
     )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorship <noreply@localhost>")
+# The outbox: a failed delivery is tried again after NOTIFICATION_RETRY_SECONDS, doubling each
+# time (at most 6 hours apart); after NOTIFICATION_MAX_ATTEMPTS failures the email is marked
+# failed, shown in the admin, and re-sent only when staff ask.
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 
 # --- Audit trail (django-auditlog) -----------------------------------------------------------
 # The models staff change (in the admin or through the staff endpoints), with the fields worth a

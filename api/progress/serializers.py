@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.converters import MAX_ID
-from api.serializers import InputSerializer
+from api.serializers import InputSerializer, SingleLineCharField
 from mentorship.progress.models import CheckIn, Milestone, Project, ProjectComment
 from mentorship.progress.selectors import best_experiments, hints_for
 
@@ -17,7 +17,7 @@ MAX_PARAMS = 50
 
 
 class ProjectInputSerializer(InputSerializer):
-    title = serializers.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     problem_statement = serializers.CharField(max_length=5000)
     dataset = serializers.CharField(max_length=2000)
     start_date = serializers.DateField(required=False)

@@ -163,9 +163,7 @@ class ProgressChartView(APIView):
         project = selectors.project_get(user=request_user(request), project_id=project_id)
         data = selectors.progress_chart_data(project=project)
         svg = progress_svg(data, title=f"{project.title}: progress by week")
-        response = HttpResponse(svg, content_type="image/svg+xml")
-        response["Cache-Control"] = "private, max-age=60"
-        return response
+        return HttpResponse(svg, content_type="image/svg+xml")  # no-store: `api.caching`
 
 
 class ExperimentListView(APIView):

@@ -5,7 +5,7 @@ fails leaves the previous profile exactly as it was. A committed change announce
 `events.profile_changed`.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -110,7 +110,9 @@ def _profile_save(
     for name in plain_fields:
         if name in data:
             setattr(profile, name, data[name])
-    _check_model_rules(profile)
+    # A time zone stored before only canonical zones were accepted (an alias such as `UTC`) is
+    # kept until the person changes it: a change of other fields does not fail on it.
+    _check_model_rules(profile, exclude=[] if created or "timezone" in data else ["timezone"])
     try:
         with transaction.atomic():
             profile.save(force_insert=created)
@@ -131,10 +133,10 @@ def _profile_save(
     return profile, created
 
 
-def _check_model_rules(instance: models.Model) -> None:
+def _check_model_rules(instance: models.Model, *, exclude: Sequence[str] = ()) -> None:
     """The model's own field rules (time zone, languages, ranges), whoever the caller is."""
     try:
-        instance.full_clean(exclude=["user"], validate_unique=False)
+        instance.full_clean(exclude=["user", *exclude], validate_unique=False)
     except DjangoValidationError as error:
         raise ValidationError("Invalid input.", fields=error.message_dict) from None
 
