@@ -43,10 +43,15 @@ OLDEST = timedelta(days=3 * 365)  # an application older than this is an input m
 EDITABLE = ("company", "role", "job_url", "job_description", "applied_on")
 
 
-def mentee_today(user: User) -> date:
-    """Today on the mentee's calendar (their profile's time zone, else the server's)."""
+def _zone(user: User) -> str:
+    """The mentee's time zone (their profile's, else the server's)."""
     zone = MenteeProfile.objects.filter(user=user).values_list("timezone", flat=True).first()
-    return timezone.now().astimezone(ZoneInfo(zone)).date() if zone else timezone.localdate()
+    return zone or str(timezone.get_default_timezone())
+
+
+def mentee_today(user: User) -> date:
+    """Today on the mentee's calendar."""
+    return timezone.now().astimezone(ZoneInfo(_zone(user))).date()
 
 
 def _check_date(name: str, day: date, *, today: date, not_before: date, what: str) -> None:
@@ -298,11 +303,10 @@ def _hire(*, mentee: User, on: date, application: JobApplication | None) -> Hire
     matching. Precondition: the mentee is locked."""
     if MenteeProfile.objects.filter(user=mentee, hired_at__isnull=False).exists():
         raise ConflictError("You are hired already.", code="already_hired")
-    zone = MenteeProfile.objects.filter(user=mentee).values_list("timezone", flat=True).first()
     hired_at = (
         timezone.now()
         if on >= mentee_today(mentee)
-        else datetime.combine(on, time.min, tzinfo=ZoneInfo(zone or "UTC"))
+        else datetime.combine(on, time.min, tzinfo=ZoneInfo(_zone(mentee)))
     )
     mentee_profile_mark_hired(user=mentee, at=hired_at)
     mentorship = mentorships_close_for_hire(mentee=mentee)
@@ -312,16 +316,22 @@ def _hire(*, mentee: User, on: date, application: JobApplication | None) -> Hire
 def hire_of(
     *, mentee: User, application: JobApplication | None, mentorship: Mentorship | None
 ) -> Hire:
-    hired_at = MenteeProfile.objects.values_list("hired_at", flat=True).get(user=mentee)
+    """The hire of a hired mentee, its times to hire in calendar days of the mentee's zone."""
+    hired_at, zone = MenteeProfile.objects.values_list("hired_at", "timezone").get(user=mentee)
     if hired_at is None:
         raise ConflictError("This mentee is not hired.", code="not_hired")
     first = Mentorship.objects.filter(mentee=mentee).aggregate(first=Min("started_at"))["first"]
+
+    def days_since(moment: datetime) -> int:
+        local = ZoneInfo(zone)
+        return max((hired_at.astimezone(local).date() - moment.astimezone(local).date()).days, 0)
+
     return Hire(
         hired_at=hired_at,
         application_id=application.pk if application else None,
         mentorship_id=mentorship.pk if mentorship else None,
-        days_from_sign_up=max((hired_at - mentee.date_joined).days, 0),
-        days_from_first_mentorship=max((hired_at - first).days, 0) if first else None,
+        days_from_sign_up=days_since(mentee.date_joined),
+        days_from_first_mentorship=days_since(first) if first else None,
     )
 
 
@@ -334,7 +344,8 @@ def mentee_hire(*, mentee: User, application_id: int | None = None, on: date | N
     today = mentee_today(mentee)
     on = on or today
     if application_id is None:
-        _check_date("on", on, today=today, not_before=mentee.date_joined.date(), what="sign-up")
+        joined = mentee.date_joined.astimezone(ZoneInfo(_zone(mentee))).date()
+        _check_date("on", on, today=today, not_before=joined, what="sign-up")
         return _hire(mentee=mentee, on=on, application=None)
     application = (
         JobApplication.objects.select_for_update().filter(mentee=mentee, pk=application_id).first()
