@@ -76,7 +76,10 @@ def test_an_application_logged_at_a_later_stage_has_both_steps(mentee_client):
     body = apply(mentee_client, status="interviewing", status_on=days_ago(3))
 
     assert body["status"] == "interviewing"
-    assert statuses(body) == [("", "applied", days_ago(10)), ("applied", "interviewing", days_ago(3))]
+    assert statuses(body) == [
+        ("", "applied", days_ago(10)),
+        ("applied", "interviewing", days_ago(3)),
+    ]
 
 
 def test_a_later_stage_dated_before_applied_on_is_a_400(mentee_client):
@@ -191,9 +194,7 @@ def test_sending_the_current_status_back_changes_nothing(mentee_client):
         (days_ago(11), "Not before"),  # applied ten days ago
     ],
 )
-def test_a_change_dated_in_the_future_or_before_applied_on_is_a_400(
-    mentee_client, status_on, why
-):
+def test_a_change_dated_in_the_future_or_before_applied_on_is_a_400(mentee_client, status_on, why):
     application = apply(mentee_client)
 
     response = mentee_client.patch(
