@@ -160,7 +160,8 @@ def test_every_transition_is_allowed_or_a_409_naming_both_statuses(
         assert statuses(response.json())[-1] == (current, wanted, TODAY.isoformat())
     else:
         body = assert_error(response, 409, "illegal_transition")
-        assert current in body["detail"] and wanted in body["detail"]
+        assert current in body["detail"]
+        assert wanted in body["detail"]
         assert JobApplication.objects.get(pk=application["id"]).status == current
         assert len(mentee_client.get(url(application["id"])).json()["events"]) == 1
 
