@@ -1,5 +1,6 @@
 """Job applications, their history, interviews, comments and the hire on the wire."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.converters import MAX_ID
@@ -87,7 +88,27 @@ class HiredInputSerializer(InputSerializer):
 # --- output ---------------------------------------------------------------------------------
 
 
+class ChoiceOrNullField(serializers.ChoiceField):
+    """A choice stored blank when it does not apply, answered as null."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class OptionalURLField(serializers.CharField):
+    """A link, or "" while there is none."""
+
+
 class ApplicationEventSerializer(serializers.ModelSerializer):
+    from_status = ChoiceOrNullField(choices=Status.choices, help_text="Null on the first event.")
+    to_status = ChoiceOrNullField(choices=Status.choices, help_text="Status changes only.")
+    interview_kind = ChoiceOrNullField(
+        choices=ApplicationEvent.InterviewKind.choices, help_text="Interviews only."
+    )
     author = serializers.IntegerField(source="author_id", read_only=True)
     author_name = serializers.CharField(source="author.name", read_only=True)
 
@@ -120,6 +141,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     job_description = serializers.IntegerField(
         source="job_description_id", read_only=True, allow_null=True
     )
+    job_url = OptionalURLField(read_only=True)
     events = ApplicationEventSerializer(
         many=True, read_only=True, help_text="The history, oldest first."
     )

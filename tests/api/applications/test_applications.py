@@ -33,7 +33,7 @@ def test_an_application_is_logged_with_its_first_event(mentee_client, mentee):
         "data-scientist",
     )
     assert body["status"] == "applied"
-    assert statuses(body) == [("", "applied", days_ago(10))]
+    assert statuses(body) == [(None, "applied", days_ago(10))]
     assert mentee_client.get(url(body["id"])).json() == body
 
 
@@ -77,7 +77,7 @@ def test_an_application_logged_at_a_later_stage_has_both_steps(mentee_client):
 
     assert body["status"] == "interviewing"
     assert statuses(body) == [
-        ("", "applied", days_ago(10)),
+        (None, "applied", days_ago(10)),
         ("applied", "interviewing", days_ago(3)),
     ]
 
@@ -112,7 +112,7 @@ def test_the_forward_path_is_a_dated_history(mentee_client):
     assert body["status"] == "offer"
     assert body["status_changed_on"] == days_ago(2)
     assert statuses(body) == [
-        ("", "applied", days_ago(20)),
+        (None, "applied", days_ago(20)),
         ("applied", "screening", days_ago(15)),
         ("screening", "interviewing", days_ago(10)),
         ("interviewing", "offer", days_ago(2)),
@@ -233,7 +233,7 @@ def test_editing_the_facts_keeps_the_history(mentee_client):
         "machine-learning-engineer",
         days_ago(12),
     )
-    assert statuses(body) == [("", "applied", days_ago(12))]
+    assert statuses(body) == [(None, "applied", days_ago(12))]
 
 
 @pytest.mark.parametrize("field", ["status_changed_on", "mentee", "events", "role_slug", "id"])
