@@ -186,19 +186,25 @@ def application_update(*, application_id: int, by: User, data: dict[str, Any]) -
     application = JobApplication.objects.select_for_update().get(pk=application_id)
     today = mentee_today(by)
     if "applied_on" in data:
-        later = application.events.exclude(to_status=Status.APPLIED).aggregate(
-            first=Min("happened_on")
-        )["first"]
+        applied_on = data["applied_on"]
         _check_date(
-            "applied_on",
-            data["applied_on"],
-            today=min(today, later) if later else today,
-            not_before=today - OLDEST,
-            what="3 years ago",
+            "applied_on", applied_on, today=today, not_before=today - OLDEST, what="3 years ago"
         )
+        later = (
+            application.events.exclude(kind=ApplicationEvent.Kind.COMMENT)
+            .exclude(to_status=Status.APPLIED, from_status="")
+            .aggregate(first=Min("happened_on"))["first"]
+        )
+        if later is not None and applied_on > later:
+            raise ValidationError(
+                "Invalid input.",
+                fields={"applied_on": f"Not after the application's first step ({later})."},
+            )
         application.events.filter(to_status=Status.APPLIED, from_status="").update(
-            happened_on=data["applied_on"]
+            happened_on=applied_on
         )
+        if application.status == Status.APPLIED:
+            application.status_changed_on = applied_on
     for name in EDITABLE:
         if name not in data:
             continue
@@ -260,7 +266,7 @@ def application_comment(*, application_id: int, by: User, body: str) -> Applicat
         application,
         by=by,
         kind=ApplicationEvent.Kind.COMMENT,
-        happened_on=timezone.localdate(),
+        happened_on=mentee_today(application.mentee),
         notes=body,
     )
     if by.pk == application.mentee_id:

@@ -234,6 +234,20 @@ def test_editing_the_facts_keeps_the_history(mentee_client):
         days_ago(12),
     )
     assert statuses(body) == [(None, "applied", days_ago(12))]
+    assert body["status_changed_on"] == days_ago(12)
+
+
+def test_applied_on_cannot_move_after_a_later_step(mentee_client):
+    application = apply(mentee_client)
+    mentee_client.post(
+        url(application["id"], "interviews"), {"kind": "phone", "happened_on": days_ago(8)}
+    )
+
+    response = mentee_client.patch(url(application["id"]), {"applied_on": days_ago(7)})
+
+    body = assert_invalid(response, "applied_on")
+    assert "first step" in body["fields"]["applied_on"][0]
+    assert mentee_client.get(url(application["id"])).json()["applied_on"] == days_ago(10)
 
 
 @pytest.mark.parametrize("field", ["status_changed_on", "mentee", "events", "role_slug", "id"])
