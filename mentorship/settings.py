@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mentorship.profiles",
     "mentorship.matching",
     "mentorship.mentorships",
+    "mentorship.applications",
     "mentorship.progress",
 ]
 
@@ -246,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "MatchRunStatusEnum": "mentorship.matching.models.MatchRun.Status",
         "MilestoneStatusEnum": "mentorship.progress.models.Milestone.Status",
         "CheckInStatusEnum": "mentorship.progress.models.CheckIn.Status",
+        "ApplicationStatusEnum": "mentorship.applications.models.Status",
+        "ApplicationEventKindEnum": "mentorship.applications.models.ApplicationEvent.Kind",
+        "InterviewKindEnum": "mentorship.applications.models.ApplicationEvent.InterviewKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -429,6 +433,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "progress.checkin",
     "progress.stallflag",
     "progress.followupreminder",
+    "applications.jobapplication",
+    "applications.applicationevent",
     "taxonomy",  # every model of the app: roles, skills, aliases, requirements, templates, ...
     "notifications.notification",
     "notifications.notificationpreferences",

@@ -183,3 +183,9 @@ class AccountExportSerializer(serializers.Serializer):
     comments_written = _rows("Comments the caller wrote on other people's projects.")
     checkins = _rows("Weekly check-ins of the caller's mentorships, with the mentor's feedback.")
     follow_ups = _rows("Follow-up reminders: kind, note, due_at.")
+    job_applications = _rows(
+        "A mentee's job applications with their history (status changes, interviews, comments)."
+    )
+    application_comments_written = _rows(
+        "Comments the caller wrote on other people's job applications."
+    )

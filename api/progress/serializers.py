@@ -5,8 +5,10 @@ import math
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.applications.serializers import JobSearchWeekSerializer
 from api.converters import MAX_ID
 from api.serializers import InputSerializer, SingleLineCharField
+from mentorship.applications.selectors import JobSearchWeek, job_search_weeks
 from mentorship.progress.models import CheckIn, Milestone, Project, ProjectComment
 from mentorship.progress.selectors import best_experiments, hints_for
 
@@ -241,6 +243,9 @@ class CheckInSerializer(serializers.ModelSerializer):
     hours_spent = serializers.DecimalField(
         max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, read_only=True
     )
+    job_search = serializers.SerializerMethodField(
+        help_text="The applications the mentee sent and the interviews they had that week."
+    )
 
     class Meta:
         model = CheckIn
@@ -261,5 +266,15 @@ class CheckInSerializer(serializers.ModelSerializer):
             "feedback_at",
             "opened_at",
             "submitted_at",
+            "job_search",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(JobSearchWeekSerializer)
+    def get_job_search(self, checkin: CheckIn) -> dict:
+        """From the view's batch (`job_search` in the context) or, for one check-in, loaded."""
+        key = (checkin.mentorship.mentee_id, checkin.week_start)
+        weeks = self.context.get("job_search")
+        if weeks is None:
+            weeks = job_search_weeks(weeks=[key])
+        return JobSearchWeekSerializer(weeks.get(key, JobSearchWeek())).data

@@ -28,6 +28,7 @@ from api.progress.serializers import (
     ProjectSerializer,
 )
 from api.throttling import ScopedRateThrottle
+from mentorship.applications.selectors import job_search_weeks
 from mentorship.core.errors import ValidationError
 from mentorship.progress import checkins, projects, selectors
 from mentorship.progress.chart import progress_svg
@@ -205,6 +206,16 @@ class CheckInListView(ListAPIView):
                 "Unknown status.", fields={"status": f"Use one of: {', '.join(known)}."}
             )
         return selectors.checkin_list(user=request_user(self.request), status=value)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        weeks = job_search_weeks(
+            weeks=[(checkin.mentorship.mentee_id, checkin.week_start) for checkin in page or []]
+        )
+        serializer = self.get_serializer(
+            page, many=True, context={**self.get_serializer_context(), "job_search": weeks}
+        )
+        return self.get_paginated_response(serializer.data)
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=[c for c, _ in CheckIn.Status.choices])]

@@ -111,6 +111,8 @@ def _mentee_reasons(user: User, listed: int) -> list[dict[str, Any]]:
     profile = MenteeProfile.objects.filter(user=user).first()
     if profile is None:
         return [reason("no_profile")]
+    if profile.hired_at is not None:
+        return [reason("hired")]
     reasons = []
     if _pending(profile):
         reasons.append(reason("pending_refresh"))

@@ -6,6 +6,7 @@ fails leaves the previous profile exactly as it was. A committed change announce
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -212,6 +213,20 @@ def mentor_unapprove(*, mentor_id: int, by: User, reason: str) -> MentorProfile:
         ),
     )
     profile_changed_on_commit(user_id=profile.pk, kind="mentor")
+    return profile
+
+
+@transaction.atomic
+def mentee_profile_mark_hired(*, user: User, at: datetime) -> MenteeProfile:
+    """The mentee accepted an offer: they leave matching (`profile_changed` re-scores their
+    list, now empty, once this commits). Precondition: the caller has locked the person and
+    checked they were not hired already. A mentee without a profile is a `ConflictError`."""
+    profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        raise ConflictError("Create your mentee profile first.", code="no_profile")
+    profile.hired_at = at
+    profile.save(update_fields=["hired_at", "updated_at"])
+    profile_changed_on_commit(user_id=user.pk, kind="mentee")
     return profile
 
 

@@ -9,8 +9,8 @@ from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
-from mentorship.progress.follow_ups import FOLLOW_UP_AFTER_REJECTION, follow_up_schedule
-from mentorship.progress.models import CheckIn, FollowUpReminder, Milestone, StallFlag
+from mentorship.progress.follow_ups import follow_up_after_rejection
+from mentorship.progress.models import CheckIn, Milestone, StallFlag
 from mentorship.progress.projects import milestone_set_status
 
 
@@ -63,12 +63,8 @@ def checkin_submit(*, checkin_id: int, by: User, data: dict[str, Any]) -> CheckI
         cleared_at=now
     )
     if checkin.rejection_from:
-        follow_up_schedule(
-            key=f"rejection:{checkin.pk}",
-            user_id=by.pk,
-            kind=FollowUpReminder.Kind.REJECTION,
-            note=checkin.rejection_from,
-            due_at=now + FOLLOW_UP_AFTER_REJECTION,
+        follow_up_after_rejection(
+            key=f"rejection:{checkin.pk}", user_id=by.pk, employer=checkin.rejection_from, at=now
         )
     return checkin
 

@@ -42,6 +42,7 @@ CHECKIN_FIELDS = {
     "feedback_at",
     "opened_at",
     "submitted_at",
+    "job_search",
 }
 ANSWER = {"summary": "Cleaned the data", "blockers": "", "next_steps": "Baseline model"}
 
