@@ -104,9 +104,9 @@ def project_create(
         )
     if Project.objects.filter(mentee=mentee).count() >= MAX_PROJECTS:
         raise ConflictError(f"You can keep at most {MAX_PROJECTS} projects.", code="limit_reached")
-    _check_no_active_project(mentee.pk)
     start_date = start_date or timezone.localdate()
     _check_start_date(start_date)
+    _check_no_active_project(mentee.pk)
     project = Project.objects.create(
         mentee=mentee,
         title=title,
