@@ -1,6 +1,7 @@
 """The export's sections held by progress (`accounts.events.account_exporting`): the person's
 projects with milestones, experiments and comments, the check-ins of their mentorships with the
-whole feedback history on them (who wrote each answer, and when), and their follow-up
+whole feedback history on them (who wrote each answer, and when; a mentor gets those of their
+active mentorships, and every feedback they wrote in `feedback_written`), and their follow-up
 reminders."""
 
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from mentorship.accounts.models import User
+from mentorship.mentorships.models import Mentorship
 from mentorship.progress.models import (
     CheckIn,
     CheckInFeedback,
@@ -22,7 +24,12 @@ def progress_export(*, user: User) -> dict[str, Any]:
         "milestones", "experiments", "comments"
     )
     checkins = (
-        CheckIn.objects.filter(Q(mentorship__mentee=user) | Q(mentorship__mentor=user))
+        # A mentor's: those of their active mentorships only (what they may read now); what
+        # they wrote on the others is in `feedback_written`.
+        CheckIn.objects.filter(
+            Q(mentorship__mentee=user)
+            | Q(mentorship__mentor=user, mentorship__status=Mentorship.Status.ACTIVE)
+        )
         .prefetch_related(
             Prefetch(
                 "feedback_entries", queryset=CheckInFeedback.objects.order_by("created_at", "id")
@@ -101,6 +108,15 @@ def progress_export(*, user: User) -> dict[str, Any]:
                 "submitted_at": checkin.submitted_at,
             }
             for checkin in checkins
+        ],
+        "feedback_written": [
+            {
+                "id": entry.pk,
+                "checkin": entry.checkin_id,
+                "comment": entry.comment,
+                "created_at": entry.created_at,
+            }
+            for entry in CheckInFeedback.objects.filter(author=user).order_by("created_at", "pk")
         ],
         "follow_ups": [
             {"kind": reminder.kind, "note": reminder.note, "due_at": reminder.due_at}

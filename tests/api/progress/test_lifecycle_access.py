@@ -194,6 +194,21 @@ def test_staff_and_strangers_see_no_checkin(client_for, make_mentor, make_mentee
         assert_error(client.get(checkin_url(ended["answered"])), 404, "not_found")
 
 
+def test_the_former_mentors_export_holds_their_feedback_not_the_checkins(
+    client_for, mentor, mentee, ended
+):
+    export = client_for(mentor).get("/api/v1/me/export").json()
+
+    assert export["checkins"] == []
+    assert "Cleaned the data" not in str(export)
+    assert [(row["checkin"], row["comment"]) for row in export["feedback_written"]] == [
+        (ended["answered"].pk, "Good week")
+    ]
+    theirs = client_for(mentee).get("/api/v1/me/export").json()
+    (answered,) = [row for row in theirs["checkins"] if row["id"] == ended["answered"].pk]
+    assert [entry["comment"] for entry in answered["feedback_history"]] == ["Good week"]
+
+
 def test_the_former_mentor_is_not_told_the_mentee_stalls(mentorship, ended):
     StallFlag.objects.create(
         mentorship=mentorship, reason=StallFlag.Reason.MISSED_CHECKINS, flagged_at=timezone.now()
