@@ -39,8 +39,9 @@ def checkin_submit(*, checkin_id: int, by: User, data: dict[str, Any]) -> CheckI
     open stall flag is cleared; the mentor is emailed. A check-in that is not open, or of an
     ended mentorship, is a 409.
     """
+    # The check-in's and the mentorship's rows (an end waits, or is seen), not the people's.
     checkin = (
-        CheckIn.objects.select_for_update()
+        CheckIn.objects.select_for_update(of=("self", "mentorship"))
         .select_related("mentorship__mentor")
         .filter(pk=checkin_id, mentorship__mentee=by)
         .first()
@@ -144,7 +145,7 @@ def checkin_feedback(*, checkin_id: int, by: User, comment: str) -> CheckIn:
     submitted is a 409, and so is one that holds `MAX_FEEDBACK` answers already.
     """
     checkin = (
-        CheckIn.objects.select_for_update()
+        CheckIn.objects.select_for_update(of=("self", "mentorship"))
         .select_related("mentorship__mentee", "mentorship__mentor")
         .filter(pk=checkin_id, mentorship__mentor=by, mentorship__status=Mentorship.Status.ACTIVE)
         .first()

@@ -61,7 +61,7 @@ def _lock_project(project_id: int) -> Project:
 
 def _lock_mentee(mentee_id: int) -> None:
     """Serialises the writes that decide which of a mentee's projects is the active one."""
-    User.objects.select_for_update().filter(pk=mentee_id).values_list("pk").first()
+    User.objects.select_for_update(no_key=True).filter(pk=mentee_id).values_list("pk").first()
 
 
 def _check_no_active_project(mentee_id: int, *, apart_from: int | None = None) -> None:
