@@ -181,7 +181,14 @@ class AccountExportSerializer(serializers.Serializer):
     mentorships = _rows("Mentorships: people, status, started_at, ended_at, end_reason.")
     projects = _rows("A mentee's projects with their milestones, experiments and comments.")
     comments_written = _rows("Comments the caller wrote on other people's projects.")
-    checkins = _rows("Weekly check-ins of the caller's mentorships, with the mentor's feedback.")
+    checkins = _rows(
+        "Weekly check-ins of the caller's mentorships (a mentor's: the active ones), with "
+        "feedback_history: every answer of the mentor (author, comment, created_at)."
+    )
+    feedback_written = _rows(
+        "Feedback the caller (a mentor) wrote on check-ins: checkin, comment, created_at; those "
+        "of ended mentorships too, without the check-ins themselves."
+    )
     follow_ups = _rows("Follow-up reminders: kind, note, due_at.")
     job_applications = _rows(
         "A mentee's job applications with their history (status changes, interviews, comments)."

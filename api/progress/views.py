@@ -61,7 +61,7 @@ class ProjectListView(ListAPIView):
 
 
 class ProjectDetailView(APIView):
-    http_method_names = ["get", "patch", "options"]
+    http_method_names = ["get", "patch", "delete", "options"]
 
     @extend_schema(responses={200: ProjectSerializer})
     def get(self, request: Request, project_id: int) -> Response:
@@ -76,6 +76,51 @@ class ProjectDetailView(APIView):
         serializer = ProjectInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         projects.project_update(project=project, data=serializer.validated_data)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        responses={204: None},
+        description="Deletes the project with its milestones, experiments and comments. The "
+        "weekly check-ins stay (they belong to the mentorship); their milestone_updates entries "
+        "that named this project's milestones are removed.",
+    )
+    def delete(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
+        projects.project_delete(project=project)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectArchiveView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: ProjectSerializer},
+        description="The owner archives the project: it stays readable and nothing changes it "
+        "until it is restored. Idempotent.",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
+        projects.project_archive(project=project)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
+        return Response(ProjectSerializer(project).data)
+
+
+class ProjectRestoreView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: ProjectSerializer},
+        description="The owner makes an archived project the active one again; a 409 "
+        "(active_project_exists) while another project is active. Idempotent.",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
+        projects.project_restore(project=project)
         project = selectors.project_get(user=request_user(request), project_id=project_id)
         return Response(ProjectSerializer(project).data)
 
@@ -224,6 +269,13 @@ class CheckInListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class CheckInDetailView(APIView):
+    @extend_schema(responses={200: CheckInSerializer})
+    def get(self, request: Request, checkin_id: int) -> Response:
+        checkin = selectors.checkin_get(user=request_user(request), checkin_id=checkin_id)
+        return Response(CheckInSerializer(checkin).data)
+
+
 class CheckInSubmitView(APIView):
     permission_classes = [IsMentee]
 
@@ -231,9 +283,10 @@ class CheckInSubmitView(APIView):
     def post(self, request: Request, checkin_id: int) -> Response:
         serializer = CheckInSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkin = checkins.checkin_submit(
+        checkins.checkin_submit(
             checkin_id=checkin_id, by=request_user(request), data=serializer.validated_data
         )
+        checkin = selectors.checkin_get(user=request_user(request), checkin_id=checkin_id)
         return Response(CheckInSerializer(checkin).data)
 
 
@@ -244,9 +297,10 @@ class CheckInFeedbackView(APIView):
     def post(self, request: Request, checkin_id: int) -> Response:
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkin = checkins.checkin_feedback(
+        checkins.checkin_feedback(
             checkin_id=checkin_id,
             by=request_user(request),
             comment=serializer.validated_data["comment"],
         )
+        checkin = selectors.checkin_get(user=request_user(request), checkin_id=checkin_id)
         return Response(CheckInSerializer(checkin).data)

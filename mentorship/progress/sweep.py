@@ -140,9 +140,12 @@ def _mark_missed(now: datetime) -> int:
 @transaction.atomic
 def _remind_open(now: datetime) -> int:
     due = list(
-        CheckIn.objects.filter(status=CheckIn.Status.OPEN, reminded_at__isnull=True).values_list(
-            "pk", "mentorship__mentee_id", "week_start"
-        )
+        # A check-in of a mentorship that ended meanwhile cannot be answered: no reminder.
+        CheckIn.objects.filter(
+            status=CheckIn.Status.OPEN,
+            reminded_at__isnull=True,
+            mentorship__status=Mentorship.Status.ACTIVE,
+        ).values_list("pk", "mentorship__mentee_id", "week_start")
     )
     drafts = [
         Draft(
@@ -204,10 +207,13 @@ def _flag_stalls(now: datetime) -> int:
         batch_size=2000,
         ignore_conflicts=True,
     )
+    # A former mentor is told nothing more about the mentee.
     unnotified = list(
-        StallFlag.objects.filter(cleared_at__isnull=True, notified_at__isnull=True).values_list(
-            "pk", "reason", "mentorship__mentor_id", "mentorship__mentee__name"
-        )
+        StallFlag.objects.filter(
+            cleared_at__isnull=True,
+            notified_at__isnull=True,
+            mentorship__status=Mentorship.Status.ACTIVE,
+        ).values_list("pk", "reason", "mentorship__mentor_id", "mentorship__mentee__name")
     )
     notifications_queue_bulk(
         drafts=[
@@ -260,7 +266,8 @@ def _send_digests(now: datetime) -> int:
     progress = {
         mentee_id: (done, total)
         for mentee_id, done, total in Milestone.objects.filter(
-            project__mentee__mentorships_as_mentee__status=Mentorship.Status.ACTIVE
+            project__mentee__mentorships_as_mentee__status=Mentorship.Status.ACTIVE,
+            project__archived_at__isnull=True,
         )
         .values("project__mentee_id")
         .annotate(done=Count("pk", filter=Q(status=Milestone.Status.DONE)), total=Count("pk"))

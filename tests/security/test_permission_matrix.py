@@ -159,6 +159,13 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
     "/projects/{project_id}": {
                                       "GET":    (401, 200, 404, 200, 404, 404, 404),
                                       "PATCH":  (401, 200, 404, 403, 404, 404, 404),
+                                      "DELETE": (401, 204, 404, 403, 404, 404, 404),
+    },
+    "/projects/{project_id}/archive": {
+                                      "POST":   (401, 200, 404, 403, 404, 404, 404),
+    },
+    "/projects/{project_id}/restore": {
+                                      "POST":   (401, 200, 404, 403, 404, 404, 404),
     },
     "/projects/{project_id}/milestones": {
                                       "POST":   (401, 201, 404, 403, 404, 404, 404),
@@ -182,6 +189,7 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
                                       "POST":   (401, 201, 404, 403, 404, 404, 404),
     },
     "/checkins":                     {"GET":    (401, 200, 200, 200, 200, 200, 200)},
+    "/checkins/{checkin_id}":        {"GET":    (401, 200, 404, 200, 404, 404, 404)},
     "/checkins/{checkin_id}/submit": {"POST":   (401, 200, 404, 403, 403, 403, 403)},
     "/checkins/{checkin_id}/feedback": {
                                       "POST":   (401, 403, 403, 200, 404, 404, 403),
@@ -428,8 +436,14 @@ def _end_mentees_mentorship(world: World) -> None:
     )
 
 
+def _archive_mentees_project(world: World) -> None:
+    """A mentee has one active project: a new one comes once the current one is archived."""
+    Project.objects.filter(pk=world.project.pk).update(archived_at=timezone.now())
+
+
 # State a row needs on top of the world, set up inside the cell's own transaction.
 ARRANGE: dict[tuple[str, str], Callable[[World], None]] = {
+    ("POST", f"{API}/projects"): _archive_mentees_project,
     ("POST", f"{API}/mentorship-requests"): _end_mentees_mentorship,
     ("POST", f"{API}/mentorship-requests/{{request_id}}/accept"): _end_mentees_mentorship,
     ("POST", f"{API}/auth/verify-email/resend"): _unverify_everyone,
@@ -510,6 +524,8 @@ def test_every_write_of_an_allowed_caller_has_a_body() -> None:
         ("POST", f"{API}/mentorship-requests/{{request_id}}/cancel"),
         ("POST", f"{API}/auth/verify-email/resend"),
         ("POST", f"{API}/unsubscribe"),
+        ("POST", f"{API}/projects/{{project_id}}/archive"),
+        ("POST", f"{API}/projects/{{project_id}}/restore"),
     }
     writes = {op for op in EXPECTED if op[0] in {"POST", "PUT", "PATCH"}}
     assert writes - no_body <= BODIES.keys(), sorted(writes - no_body - BODIES.keys())
