@@ -538,3 +538,46 @@ def test_a_plain_request_id_from_a_proxy_is_kept_and_any_other_replaced(world):
     assert kept["X-Request-ID"] == "proxy-1234abcd"
     assert replaced_id["X-Request-ID"] != "bad id\r\nX-Injected: 1"
     assert len(replaced_id["X-Request-ID"]) == 32
+
+
+# --- the same classes outside the body ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "search=%E9%FF",
+        "status=%ED%A0%80",
+        f"page={HUGE}",
+        f"page_size={HUGE}",
+        "min_score=1e400",
+        f"min_score={HUGE}",
+        "page=-1",
+    ],
+    ids=["not utf-8", "an encoded surrogate", "huge page", "huge page size", "infinite score",
+         "huge score", "negative page"],
+)  # fmt: skip
+def test_a_query_of_bytes_or_huge_numbers_is_never_a_server_error(world, query):
+    mentee, mentor = client(world["mentee"]), client(world["mentor"])
+
+    for api, path in [
+        (mentee, "skills"), (mentee, "checkins"), (mentee, "matches"), (mentor, "matches"),
+        (mentee, "mentorships"), (mentor, "mentorship-requests"), (mentee, "projects"),
+    ]:  # fmt: skip
+        response = api.get(f"{API}/{path}?{query}")
+        assert response.status_code in {200, 400, 404}, (path, response.content[:300])
+        assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "body", [b"List-Unsubscribe=One-Click\xe9\xff", b"%ED%A0%80=%E9", b"[" * 5000]
+)
+def test_the_form_posted_by_a_mail_client_is_never_a_server_error(world, body):
+    response = client().generic(
+        "POST",
+        f"{API}/unsubscribe?token=abc",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    error(response, 400)
