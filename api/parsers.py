@@ -131,7 +131,7 @@ def _path(parts: tuple) -> str:
     return ".".join(_name(part) for part in parts) or "non_field_errors"
 
 
-def check_json_text(text: str) -> Any:
+def parse_json_text(text: str) -> Any:
     """`text` parsed, or `BodyRefused` (a 400) for what this module refuses."""
     limit = max_depth()
     if nested_deeper_than(text, limit):
@@ -174,4 +174,4 @@ class JSONParser(parsers.JSONParser):
             text = codecs.getreader(encoding)(stream).read()
         except UnicodeError as error:
             raise exceptions.ParseError(f"The body is not valid {encoding}: {error}") from None
-        return check_json_text(text)
+        return parse_json_text(text)
