@@ -1,4 +1,8 @@
-"""One error shape for every error: `{"detail": str, "code": str, "fields": {name: [messages]}}`."""
+"""One error shape for every error: `{"detail": str, "code": str, "fields": {name: [messages]}}`.
+
+A server error adds `request_id`, the id on the log lines of its traceback
+(`mentorship.core.request_id`).
+"""
 
 import logging
 from typing import Any
@@ -21,6 +25,7 @@ from mentorship.core.errors import (
     TooManyAttemptsError,
     ValidationError,
 )
+from mentorship.core.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,19 @@ DOMAIN_ERROR_STATUS = {
 
 def error_body(detail: str, code: str, fields: dict[str, list[str]] | None = None) -> dict:
     return {"detail": detail, "code": code, "fields": fields or {}}
+
+
+def server_error_body(request: HttpRequest | None = None) -> dict:
+    request_id = getattr(request, "request_id", None) or current_request_id()
+    return {**error_body("Server error.", "server_error"), "request_id": request_id}
+
+
+class ValueNotStorable(exceptions.APIException):
+    """A value the database or the arithmetic it reaches cannot hold (out of range, not text)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "A value in the request is out of range or not storable."
+    default_code = "invalid_value"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -54,6 +72,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE
         exc = PayloadTooLarge()
+    if isinstance(exc, DataError | OverflowError):
+        # Input that got past validation and that the database (a value out of a column's range,
+        # text it cannot encode) or float arithmetic refused: the request's fault, a 400. Logged
+        # with its traceback, since a validator should have caught it first.
+        logger.warning("input refused below validation: %s", exc.__class__.__name__, exc_info=exc)
+        exc = ValueNotStorable()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -86,7 +110,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         message = exc.detail
         code = getattr(message, "code", None) or exc.default_code
-        response.data = error_body(str(message), str(code))
+        response.data = error_body(str(message), str(code), getattr(exc, "fields", None))
     return response
 
 
@@ -131,8 +155,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    """Django's 500 handler: no stack trace, the API's error shape."""
-    return JsonResponse(error_body("Server error.", "server_error"), status=500)
+    """Django's 500 handler: no stack trace, the API's error shape with the request id."""
+    return JsonResponse(server_error_body(request), status=500)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

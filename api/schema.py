@@ -12,6 +12,10 @@ ERROR_SCHEMA = {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        "request_id": {
+            "type": "string",
+            "description": "Server errors (5XX) only: the id of the request in the service's log.",
+        },
     },
     "required": ["detail", "code", "fields"],
 }

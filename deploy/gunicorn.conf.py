@@ -17,5 +17,9 @@ max_requests_jitter = 200
 # showed as multi-second p99 spikes under load. A code change needs a restart, not a HUP.
 preload_app = True
 accesslog = "-"
+# gunicorn's default line and the request id (mentorship/core/request_id.py), as the app logs it.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

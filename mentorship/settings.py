@@ -74,9 +74,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: it marks every response (also those of the middlewares below) and reads the
-    # user after the view, once DRF has authenticated the token. Nothing personal is cacheable.
+    # Outermost: the request id is set before anything logs, and every answer under /api/ that is
+    # an error, from whichever layer (Django's DEBUG pages included), is one in the JSON shape.
+    "mentorship.core.request_id.RequestIdMiddleware",
+    # It marks every response (also those of the middlewares below, the JSON errors included)
+    # and reads the user after the view, once DRF has authenticated the token. Nothing personal
+    # is cacheable.
     "api.caching.PrivateResponsesMiddleware",
+    "api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,7 +200,7 @@ REST_KNOX = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
@@ -223,6 +228,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Arrays and objects a JSON body may nest (api/parsers.py); no endpoint needs more than 4.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mentorship matching API",
@@ -441,6 +448,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "django_celery_beat",
 )
 AUDITLOG_STORE_JSON_CHANGES = True
+# An entry's correlation id is the id of the request that wrote it (mentorship/core/request_id).
+AUDITLOG_CID_GETTER = "mentorship.core.request_id.current_request_id"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -482,10 +491,18 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Every line names the request it belongs to (`-` outside one): the id a 500 answers with.
+    "filters": {"request_id": {"()": "mentorship.core.request_id.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -3,7 +3,7 @@ account: leaving it, exporting it, and which emails it gets (and the no-login un
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from api.accounts.serializers import (
     UserSerializer,
 )
 from api.authentication import request_user
+from api.parsers import JSONParser
 from api.serializers import NoFieldsSerializer
 from api.throttling import ScopedRateThrottle
 from mentorship.accounts import deletion, selectors, services

@@ -1,18 +1,21 @@
 """Projects, milestones, comments, experiments, progress and check-ins on the wire."""
 
 import math
+import re
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.applications.serializers import JobSearchWeekSerializer
 from api.converters import MAX_ID
+from api.parsers import INTEGER_RANGE
 from api.serializers import InputSerializer, SingleLineCharField
 from mentorship.applications.selectors import JobSearchWeek, job_search_weeks
 from mentorship.progress.models import CheckIn, CheckInFeedback, Milestone, Project, ProjectComment
 from mentorship.progress.selectors import best_experiments, hints_for
 
 MAX_PARAMS = 50
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -44,18 +47,28 @@ class CommentInputSerializer(InputSerializer):
     body = serializers.CharField(max_length=5000)
 
 
+def check_storable_text(text: str) -> None:
+    """Text a JSON column can hold: PostgreSQL's refuses a NUL and a lone surrogate."""
+    if "\x00" in text:
+        raise serializers.ValidationError("Null characters are not allowed.")
+    if _SURROGATE.search(text):
+        raise serializers.ValidationError("Lone surrogates are not text.")
+
+
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]})
 class ScalarField(serializers.Field):
-    """A string (at most 200 characters), a finite number or a boolean."""
+    """A string (at most 200 characters), a 64-bit integer, a finite number or a boolean."""
 
     default_error_messages = {"invalid": "Use a string, a number or a boolean."}
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:  # PostgreSQL's JSON cannot hold one
-            raise serializers.ValidationError("Null characters are not allowed.")
+        if isinstance(data, str):
+            check_storable_text(data)
         if isinstance(data, bool) or (isinstance(data, str) and len(data) <= 200):
             return data
-        if isinstance(data, int | float) and math.isfinite(data):
+        if isinstance(data, int) and INTEGER_RANGE[0] <= data <= INTEGER_RANGE[1]:
+            return data
+        if isinstance(data, float) and math.isfinite(data):
             return data
         self.fail("invalid")
 
@@ -78,15 +91,17 @@ class ExperimentInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=200)
     params = serializers.DictField(child=ScalarField(), allow_empty=True)
     metric = MetricSerializer()
-    reference = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    reference = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True
+    )
 
     def validate_params(self, params: dict) -> dict:
         if len(params) > MAX_PARAMS:
             raise serializers.ValidationError(f"At most {MAX_PARAMS} parameters.")
         if any(len(name) > 100 for name in params):
             raise serializers.ValidationError("Parameter names have at most 100 characters.")
-        if any("\x00" in name for name in params):
-            raise serializers.ValidationError("Null characters are not allowed.")
+        for name in params:
+            check_storable_text(name)
         return params
 
 

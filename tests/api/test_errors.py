@@ -1,6 +1,7 @@
 """Every error answers `{"detail", "code", "fields"}` with the right status."""
 
 import pytest
+from django.db import DataError
 from rest_framework import exceptions
 from rest_framework.test import APIRequestFactory
 
@@ -64,8 +65,35 @@ def handle(error):
                 "fields": {"non_field_errors": ["Pick one."]},
             },
         ),
+        (
+            DataError("value too long for type character varying(200)"),
+            400,
+            {
+                "detail": "A value in the request is out of range or not storable.",
+                "code": "invalid_value",
+                "fields": {},
+            },
+        ),
+        (
+            OverflowError("int too large to convert to float"),
+            400,
+            {
+                "detail": "A value in the request is out of range or not storable.",
+                "code": "invalid_value",
+                "fields": {},
+            },
+        ),
     ],
-    ids=["domain-validation", "conflict", "not-found", "forbidden", "nested", "non-field"],
+    ids=[
+        "domain-validation",
+        "conflict",
+        "not-found",
+        "forbidden",
+        "nested",
+        "non-field",
+        "database-refused-value",
+        "overflow",
+    ],
 )
 def test_errors_have_the_one_shape(error, status, body):
     response = handle(error)
@@ -94,5 +122,11 @@ def test_an_unexpected_error_is_a_json_500_without_a_trace(api_client, monkeypat
     )
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "Server error.", "code": "server_error", "fields": {}}
+    body = response.json()
+    assert body == {
+        "detail": "Server error.",
+        "code": "server_error",
+        "fields": {},
+        "request_id": response["X-Request-ID"],
+    }
     assert b"secret internals" not in response.content

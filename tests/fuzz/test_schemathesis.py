@@ -12,8 +12,16 @@ The database holds one of everything (a mentorship, a project with milestones, a
 description, an experiment, a finished matching run, a job application), so generated path ids hit
 real rows part of the time, and generated bodies get valid taxonomy slugs, dates and ids part of
 the time, so that successful answers are checked as well as errors.
+
+Then the hostile shapes of issue 13, sent to every operation as each caller by
+`test_hostile_shapes_are_never_a_server_error`: a bearer header that is not UTF-8 and other
+headers of such bytes, bodies nested 1,000 deep (whole, and in place of each value), lone
+surrogates in place of each value and as a key of each object, huge numbers in place of each
+value, and malformed path ids. Every answer is checked as above (0 server errors, documented
+status, the `Error` shape).
 """
 
+import copy
 import json
 from datetime import timedelta
 from typing import Any
@@ -30,6 +38,12 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from knox.models import AuthToken
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from mentorship.applications.services import application_create
 from mentorship.matching.runs import match_run_start
@@ -132,10 +146,14 @@ def _valid_body(label: str, body: dict) -> dict:
     return patched
 
 
+# The schema `/api/schema/` serves, built in-process (no request, no database).
+RAW_SCHEMA: dict[str, Any] = json.loads(
+    json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str)
+)
+
+
 def _load_schema(config: schemathesis.Config) -> schemathesis.BaseSchema:
-    """The schema `/api/schema/` serves, built in-process (no request, no database)."""
-    raw = SchemaGenerator().get_schema(request=None, public=True)
-    loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(raw, default=str)), config=config)
+    loaded = schemathesis.openapi.from_dict(copy.deepcopy(RAW_SCHEMA), config=config)
     loaded.app = InProcessApp()
 
     @loaded.hook
@@ -273,3 +291,198 @@ def test_every_answer_to_a_signed_in_caller_conforms_to_the_schema(case, role, s
 @hypothesis.settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_answer_to_an_anonymous_caller_conforms_to_the_schema(case, seeded):
     _call_and_validate(case, None)
+
+
+# --- the hostile shapes of issue 13 ---------------------------------------------------------------
+
+HUGE_INTEGER = "9" * 400
+DEEP_ARRAYS = "[" * 1000 + "]" * 1000
+DEEP_OBJECTS = '{"a": ' * 1000 + "1" + "}" * 1000
+_MARK = "__hostile__"
+# What an answer to a hostile request is checked for: no 5XX, a documented status and type, and
+# a body that matches the documented schema (the `Error` shape for 4XX).
+HOSTILE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Header bytes that are not UTF-8 (a WSGI server hands them over as Latin-1 text).
+NOT_UTF8 = "\xe9\xe9\xe9"
+HOSTILE_HEADERS = {
+    "Accept-Language": NOT_UTF8,
+    "X-Request-ID": NOT_UTF8 * 3,
+    "If-None-Match": NOT_UTF8,
+    "X-Forwarded-For": NOT_UTF8,
+    "User-Agent": NOT_UTF8,
+}
+
+
+def _resolve(reference: str) -> dict:
+    node: Any = RAW_SCHEMA
+    for part in reference.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def _instance(schema: dict) -> Any:
+    """A small value that the JSON schema of a request body describes (formats and bounds kept,
+    so that a hostile value put in its place is the only thing wrong with the body)."""
+    if "$ref" in schema:
+        return _instance(_resolve(schema["$ref"]))
+    for combinator in ("allOf", "oneOf", "anyOf"):
+        if schema.get(combinator):
+            return _instance(schema[combinator][0])
+    if schema.get("enum"):
+        return next((value for value in schema["enum"] if value not in (None, "")), None)
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        if not properties and isinstance(schema.get("additionalProperties"), dict):
+            return {"name": _instance(schema["additionalProperties"])}
+        return {
+            name: _instance(item) for name, item in properties.items() if not item.get("readOnly")
+        }
+    if kind == "array":
+        return [
+            _instance(schema.get("items", {})) for _ in range(max(1, schema.get("minItems", 1)))
+        ]
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return True
+    formats = {
+        "date": timezone.localdate().isoformat(),
+        "date-time": timezone.now().isoformat(),
+        "email": "ada@example.org",
+        "uri": "https://example.org/work",
+        "decimal": "1.5",
+    }
+    return formats.get(schema.get("format", ""), "x" * max(1, schema.get("minLength", 1)))
+
+
+def _base_body(operation) -> dict | None:
+    """The operation's body that would (mostly) be accepted, or None without a JSON body."""
+    raw = RAW_SCHEMA["paths"][operation.path][operation.method.lower()]
+    content = raw.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    body = _instance(content["application/json"]["schema"])
+    return _valid_body(operation.label, body) if isinstance(body, dict) else body
+
+
+def _paths(value: Any, path: tuple = ()) -> tuple[list[tuple], list[tuple]]:
+    """The paths of the scalars and of the objects of a body."""
+    scalars: list[tuple] = []
+    objects: list[tuple] = []
+    if isinstance(value, dict):
+        objects.append(path)
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return [path], []
+    for key, item in items:
+        inner_scalars, inner_objects = _paths(item, (*path, key))
+        scalars += inner_scalars
+        objects += inner_objects
+    return scalars, objects
+
+
+def _with(body: Any, path: tuple, literal: str, *, as_key: bool = False) -> str:
+    """The JSON text of `body` with the raw `literal` as the value at `path` (or as a new key of
+    the object at `path`)."""
+    if not path and not as_key:
+        return literal
+    copy_ = json.loads(json.dumps(body))
+    target = copy_
+    for part in path if as_key else path[:-1]:
+        target = target[part]
+    if as_key:
+        target[_MARK] = 1
+    else:
+        target[path[-1]] = _MARK
+    return json.dumps(copy_).replace(json.dumps(_MARK), literal)
+
+
+def _hostile_bodies(body: Any) -> dict[str, str]:
+    """Name -> raw JSON text of every hostile body made from a valid one."""
+    bodies = {"arrays 1,000 deep": DEEP_ARRAYS, "objects 1,000 deep": DEEP_OBJECTS}
+    scalars, objects = _paths(body)
+    for path in scalars:
+        where = ".".join(map(str, path)) or "the body"
+        bodies[f"objects 1,000 deep at {where}"] = _with(body, path, DEEP_OBJECTS)
+        bodies[f"a lone surrogate at {where}"] = _with(body, path, '"\\ud800"')
+        bodies[f"a 400-digit integer at {where}"] = _with(body, path, HUGE_INTEGER)
+        bodies[f"2**63 at {where}"] = _with(body, path, str(2**63))
+    for path in objects:
+        where = ".".join(map(str, path)) or "the body"
+        bodies[f"a lone surrogate as a key of {where}"] = _with(
+            body, path, '"\\udc00"', as_key=True
+        )
+    if scalars:
+        numbers = json.dumps(body)
+        for path in scalars:
+            numbers = _with(json.loads(numbers), path, "1e400")
+        bodies["1e400 everywhere"] = numbers
+    return bodies
+
+
+def _hostile_path_parameters(operation) -> dict[str, dict[str, str]]:
+    """Name -> path parameters with one id malformed (the others real where seeded)."""
+    names = [parameter.name for parameter in operation.path_parameters]
+    real = {name: str(SEEDED.get(name, 1)) for name in names}
+    variants = {}
+    for name in names:
+        variants[f"{name} not a number"] = {**real, name: "abc"}
+        variants[f"{name} of 30 digits"] = {**real, name: "9" * 30}
+    return variants
+
+
+ALL_OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "mentee", "mentor", "staff"])
+@pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=lambda operation: operation.label)
+def test_hostile_shapes_are_never_a_server_error(operation, role, seeded):
+    """Every hostile shape, sent to one operation as one caller: each answer checked."""
+    user = seeded.get(role)
+    real_path = {
+        parameter.name: str(SEEDED.get(parameter.name, 1))
+        for parameter in operation.path_parameters
+    }
+    requests: list[tuple[str, dict, dict, str | None]] = []  # name, path ids, headers, body
+    base = _base_body(operation)
+    if operation.method.upper() != "GET":
+        # Bodies too where none is documented: an action still reads `{}` if it is sent.
+        for name, raw in _hostile_bodies(base if base is not None else {}).items():
+            requests.append((name, real_path, {}, raw))
+    for name, path_parameters in _hostile_path_parameters(operation).items():
+        requests.append((name, path_parameters, {}, None))
+    requests.append(("a bearer header that is not UTF-8", real_path, {"Authorization": ""}, None))
+    requests.append(("other headers that are not UTF-8", real_path, HOSTILE_HEADERS, None))
+
+    failures = []
+    for name, path_parameters, extra_headers, raw in requests:
+        case = operation.Case(
+            path_parameters=path_parameters,
+            **({"body": base, "media_type": "application/json"} if base is not None else {}),
+        )
+        headers = {**extra_headers}
+        if user is not None:
+            _, token = AuthToken.objects.create(user=user)
+            headers.setdefault("Authorization", f"Bearer {token}")
+        if headers.get("Authorization") == "":
+            headers["Authorization"] = f"Bearer {NOT_UTF8}"
+        sent: dict[str, Any] = {}
+        if raw is not None:
+            headers["Content-Type"] = "application/json"
+            sent["data"] = raw.encode()
+        elif base is not None:
+            sent["data"] = json.dumps(base).encode()
+        response = case.call(headers=headers, **sent)
+        try:
+            case.validate_response(response, checks=HOSTILE_CHECKS, headers=headers)
+        except Exception as failure:  # each check's failure, named by the shape that caused it
+            failures.append(f"{name}: {response.status_code} {response.text[:200]}\n{failure}")
+    assert not failures, "\n\n".join(failures)

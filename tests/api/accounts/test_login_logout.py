@@ -76,8 +76,9 @@ def test_a_token_stops_working_once_it_expires(api_client, mentee, settings):
     with time_machine.travel(timezone.now() + ttl + timedelta(minutes=1)):
         response = api_client.get(ME)
 
+    # The client is told to log in again, not that its token is wrong.
     assert response.status_code == 401
-    assert response.json()["code"] == "authentication_failed"
+    assert response.json()["code"] == "token_expired"
 
 
 def test_an_expired_token_is_deleted_and_the_others_keep_working(api_client, mentee, settings):

@@ -122,7 +122,7 @@ def test_a_mentor_id_beyond_64_bits_is_a_400_not_a_500(mentee_client):
 
     response = mentee_client.post(REQUESTS, {"mentor": 2**63})
 
-    assert set(assert_error(response, 400, "invalid")["fields"]) == {"mentor"}
+    assert set(assert_error(response, 400, "number_too_large")["fields"]) == {"mentor"}
     assert not MentorshipRequest.objects.exists()
 
 

@@ -194,7 +194,8 @@ def test_a_number_too_large_to_be_finite_is_a_400(
     raw = f'{{"name": "huge", "params": {raw_params}, "metric": {raw_metric}}}'
     assert json.loads(raw)  # the JSON is valid: 1e400 parses as infinity
 
-    assert_invalid(post_raw(mentee_client, project, raw), field)
+    body = assert_error(post_raw(mentee_client, project, raw), 400, "number_too_large")
+    assert set(body["fields"]) == {field}
     assert not Experiment.objects.exists()
 
 
