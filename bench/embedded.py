@@ -311,7 +311,7 @@ def seed_pool(*, mentees: int, mentors: int) -> dict[str, int]:
         role.pk: list(Skill.objects.filter(requirements__role=role).order_by("slug"))
         for role in roles
     }
-    zones = ["Europe/London", "Europe/Paris", "America/New_York", "Asia/Kolkata", "UTC"]
+    zones = ["Europe/London", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Etc/UTC"]
     staff = User.objects.create_user(
         email=f"staff-{time.time_ns()}@example.org", role=User.Role.STAFF, is_staff=True
     )

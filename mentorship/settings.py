@@ -438,6 +438,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "progress.projectcomment",
     "progress.experiment",
     "progress.checkin",
+    "progress.checkinfeedback",
     "progress.stallflag",
     "progress.followupreminder",
     "applications.jobapplication",
