@@ -1,6 +1,7 @@
 """Reads for matching: a user's ranked matches and why a list is short, and runs for staff."""
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +52,87 @@ def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]
     else:
         return Match.objects.none()
     return matches.filter(score__gte=min_score) if min_score is not None else matches
+
+
+# What a match page shows of each match (`match_page_rows`), besides the other person.
+MATCH_PAGE_FIELDS = (
+    "id",
+    "score",
+    "rank",
+    "suggested",
+    "components",
+    "explanation_codes",
+    "computed_at",
+)
+
+
+def match_page_rows(*, user: User, min_score: float | None = None) -> QuerySet[Match, dict]:
+    """`match_list` as plain rows (`MATCH_PAGE_FIELDS` and `other_id`, the other person), in
+    the same order: the most read page builds no model instance. The other side's profiles come
+    from `match_counterparts`, for the page's rows only."""
+    if user.is_mentee:
+        rows = (
+            Match.objects.filter(mentee=user, mentor__mentor_profile__approved=True)
+            .order_by("rank", "mentor_id")
+            .values(*MATCH_PAGE_FIELDS, other_id=F("mentor_id"))
+        )
+    elif user.is_mentor:
+        rows = (
+            Match.objects.filter(mentor=user)
+            .order_by("-score", "mentee_id")
+            .values(*MATCH_PAGE_FIELDS, other_id=F("mentee_id"))
+        )
+    else:
+        return Match.objects.none().values(*MATCH_PAGE_FIELDS)
+    return rows.filter(score__gte=min_score) if min_score is not None else rows
+
+
+def match_counterparts(*, kind: str, user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The public profiles of these mentors (`kind="mentor"`) or mentees, by user id, as plain
+    values in three queries: the profile with the person's name and the slugs it refers to, the
+    roles (mentors; by name), and the skills with their levels (by skill name). The order of
+    `match_list`'s prefetches, so a page reads the same either way."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    profiles: dict[int, dict[str, Any]] = {}
+    if kind == "mentor":
+        for row in MentorProfile.objects.filter(user_id__in=ids).values(
+            "user_id",
+            "bio",
+            "years_experience",
+            "timezone",
+            "languages",
+            "accepting",
+            name=F("user__name"),
+            background_slug=F("background__slug"),
+        ):
+            profiles[row["user_id"]] = {**row, "roles": [], "skills": []}
+        for profile_id, slug in (
+            MentorProfile.roles.through.objects.filter(mentorprofile_id__in=ids)
+            .order_by("role__name", "role_id")
+            .values_list("mentorprofile_id", "role__slug")
+        ):
+            profiles[profile_id]["roles"].append(slug)
+        skills: QuerySet = MentorSkill.objects.filter(profile_id__in=ids)
+    else:
+        for row in MenteeProfile.objects.filter(user_id__in=ids).values(
+            "user_id",
+            "goals",
+            "timezone",
+            "weekly_hours",
+            "languages",
+            name=F("user__name"),
+            target_role_slug=F("target_role__slug"),
+            background_slug=F("background__slug"),
+        ):
+            profiles[row["user_id"]] = {**row, "skills": []}
+        skills = MenteeSkill.objects.filter(profile_id__in=ids)
+    for profile_id, slug, name, level in skills.order_by("skill__name", "id").values_list(
+        "profile_id", "skill__slug", "skill__name", "level"
+    ):
+        profiles[profile_id]["skills"].append((slug, name, level))
+    return profiles
 
 
 def match_counterpart_ids(*, user_id: int, kind: str) -> list[int]:
