@@ -133,7 +133,7 @@ def _profile(side: str, group: list) -> None:
         )
         note(f"{side} page profile: {label}: {seconds / total:.0%}")
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
     print(out.getvalue(), file=sys.stderr)
 
 

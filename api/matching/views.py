@@ -76,9 +76,12 @@ class MatchListView(ListAPIView):
             if isinstance(cached, bytes):
                 return HttpResponse(cached, content_type="application/json")
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
         reader: Reader = "mentor" if user.is_mentor else "mentee"
+        # A mentee's list is short (the top k and at most one suggestion beyond it): read whole,
+        # it is counted and paged in memory, one query instead of a count and a page.
+        listed = list(queryset) if reader == "mentee" else queryset
+        page = self.paginate_queryset(listed)
+        rows = list(page if page is not None else listed)
         counterparts = selectors.match_counterparts(
             kind="mentee" if reader == "mentor" else "mentor",
             user_ids=[row["other_id"] for row in rows],
