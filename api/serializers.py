@@ -6,6 +6,8 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from mentorship.core.text import has_control_characters
+
 
 class StrictFieldsMixin:
     """Reject keys the serializer does not declare, so a typo is an error and not a silent no-op.
@@ -26,6 +28,23 @@ class StrictFieldsMixin:
         if errors:
             raise serializers.ValidationError(errors)
         return value
+
+
+def refuse_control_characters(value: str) -> None:
+    if has_control_characters(value):
+        raise serializers.ValidationError(
+            "Line breaks, tabs and other control characters are not allowed here.",
+            code="control_characters",
+        )
+
+
+class SingleLineCharField(serializers.CharField):
+    """Text that may reach an email header (a name, a project title): one line, no control
+    characters (`mentorship.core.text`); anything else is a 400 on the field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(refuse_control_characters)
 
 
 class InputSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("v1/", include("api.mentorships.urls")),
     path("v1/", include("api.matching.urls")),
     path("v1/", include("api.progress.urls")),
+    path("v1/", include("api.applications.urls")),
 ]

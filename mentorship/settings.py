@@ -69,10 +69,14 @@ INSTALLED_APPS = [
     "mentorship.profiles",
     "mentorship.matching",
     "mentorship.mentorships",
+    "mentorship.applications",
     "mentorship.progress",
 ]
 
 MIDDLEWARE = [
+    # Outermost: it marks every response (also those of the middlewares below) and reads the
+    # user after the view, once DRF has authenticated the token. Nothing personal is cacheable.
+    "api.caching.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "MatchRunStatusEnum": "mentorship.matching.models.MatchRun.Status",
         "MilestoneStatusEnum": "mentorship.progress.models.Milestone.Status",
         "CheckInStatusEnum": "mentorship.progress.models.CheckIn.Status",
+        "ApplicationStatusEnum": "mentorship.applications.models.Status",
+        "ApplicationEventKindEnum": "mentorship.applications.models.ApplicationEvent.Kind",
+        "InterviewKindEnum": "mentorship.applications.models.ApplicationEvent.InterviewKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -394,6 +401,11 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBa
     )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorship <noreply@localhost>")
+# The outbox: a failed delivery is tried again after NOTIFICATION_RETRY_SECONDS, doubling each
+# time (at most 6 hours apart); after NOTIFICATION_MAX_ATTEMPTS failures the email is marked
+# failed, shown in the admin, and re-sent only when staff ask.
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 
 # --- Audit trail (django-auditlog) -----------------------------------------------------------
 # The models staff change (in the admin or through the staff endpoints), with the fields worth a
@@ -421,6 +433,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "progress.checkin",
     "progress.stallflag",
     "progress.followupreminder",
+    "applications.jobapplication",
+    "applications.applicationevent",
     "taxonomy",  # every model of the app: roles, skills, aliases, requirements, templates, ...
     "notifications.notification",
     "notifications.notificationpreferences",

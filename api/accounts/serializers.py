@@ -3,7 +3,7 @@ own account, its export and its email preferences."""
 
 from rest_framework import serializers
 
-from api.serializers import InputSerializer, StrictFieldsMixin
+from api.serializers import InputSerializer, SingleLineCharField, StrictFieldsMixin
 from mentorship.accounts.models import User
 from mentorship.accounts.services import SELF_SERVICE_ROLES
 from mentorship.notifications.models import OPTIONAL_CATEGORIES, Category
@@ -12,6 +12,7 @@ from mentorship.notifications.models import OPTIONAL_CATEGORIES, Category
 class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A user as the API shows them to themselves; only `name` is writable."""
 
+    name = SingleLineCharField(max_length=150)
     email_verified = serializers.BooleanField(
         read_only=True, help_text="Whether the address was confirmed with the emailed link."
     )
@@ -20,7 +21,6 @@ class UserSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "name", "role", "email_verified"]
         read_only_fields = ["id", "email", "role", "email_verified"]
-        extra_kwargs = {"name": {"required": True, "allow_blank": False}}
 
 
 def _password(**kwargs) -> serializers.CharField:
@@ -33,7 +33,7 @@ class RegisterSerializer(InputSerializer):
         help_text="12 or more characters, not only spaces, not common, not all digits, not like "
         "your name or address."
     )
-    name = serializers.CharField(max_length=150)
+    name = SingleLineCharField(max_length=150)
     role = serializers.ChoiceField(
         choices=[(role.value, role.label) for role in SELF_SERVICE_ROLES]
     )
@@ -146,6 +146,9 @@ class _ExportEmailSerializer(serializers.Serializer):
     queued_at = serializers.DateTimeField()
     sent_at = serializers.DateTimeField(allow_null=True)
     suppressed = serializers.BooleanField(help_text="Not sent: the category was turned off.")
+    failed = serializers.BooleanField(
+        help_text="Not sent: every delivery attempt failed (staff may send it again)."
+    )
 
 
 def _rows(help_text: str) -> serializers.ListField:
@@ -178,5 +181,18 @@ class AccountExportSerializer(serializers.Serializer):
     mentorships = _rows("Mentorships: people, status, started_at, ended_at, end_reason.")
     projects = _rows("A mentee's projects with their milestones, experiments and comments.")
     comments_written = _rows("Comments the caller wrote on other people's projects.")
-    checkins = _rows("Weekly check-ins of the caller's mentorships, with the mentor's feedback.")
+    checkins = _rows(
+        "Weekly check-ins of the caller's mentorships (a mentor's: the active ones), with "
+        "feedback_history: every answer of the mentor (author, comment, created_at)."
+    )
+    feedback_written = _rows(
+        "Feedback the caller (a mentor) wrote on check-ins: checkin, comment, created_at; those "
+        "of ended mentorships too, without the check-ins themselves."
+    )
     follow_ups = _rows("Follow-up reminders: kind, note, due_at.")
+    job_applications = _rows(
+        "A mentee's job applications with their history (status changes, interviews, comments)."
+    )
+    application_comments_written = _rows(
+        "Comments the caller wrote on other people's job applications."
+    )

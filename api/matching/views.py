@@ -2,6 +2,7 @@
 
 import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -29,14 +30,42 @@ from mentorship.matching.wording import Reader
 
 
 class MatchPagination(PageNumberPagination):
-    """Pages of matches with `reasons`: why the list is empty or shorter than k."""
+    """Pages of matches with `reasons`: why the list is empty or shorter than k.
+
+    The `next` and `previous` links carry only the known parameters, in their normal form
+    (`known_query`, set by the view), so a cached page is the same whatever else the query held.
+    """
+
+    known_query: dict[str, str] | None = None
+
+    def _link(self, page_number: int | None) -> str:
+        request = self.request
+        assert request is not None  # noqa: S101 (links are built while paginating a request)
+        url = request.build_absolute_uri(request.path)
+        query = dict(self.known_query or {})
+        if page_number is not None:
+            query[self.page_query_param] = str(page_number)
+        return f"{url}?{urlencode(query)}" if query else url
+
+    def get_next_link(self) -> str | None:
+        page = self.page
+        if self.known_query is None or page is None or not page.has_next():
+            return super().get_next_link()
+        return self._link(page.next_page_number())
+
+    def get_previous_link(self) -> str | None:
+        page = self.page
+        if self.known_query is None or page is None or not page.has_previous():
+            return super().get_previous_link()
+        previous = page.previous_page_number()
+        return self._link(None if previous == 1 else previous)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["reasons"] = {
             "type": "array",
             "description": "Present when the list holds fewer than k matches: why, as codes "
-            "(no_profile, awaiting_approval, not_accepting, no_approved_mentors, "
+            "(no_profile, hired, awaiting_approval, not_accepting, no_approved_mentors, "
             "no_shared_language (with the languages that would help), no_free_capacity, "
             "below_min_score, all_excluded, pending_refresh, no_mentees_matched) with a "
             "message.",
@@ -53,7 +82,9 @@ class MatchPagination(PageNumberPagination):
 class MatchListView(ListAPIView):
     """A mentee's mentors, or a mentor's mentees, best first, with why; and why a list is short.
 
-    Pages are cached per user and query string under the current generation and the user's stamp
+    Pages are cached per user and known parameters (`min_score`, `page`, `page_size`, each in
+    its normal form: `?min_score=0.50&junk=1` is the page of `?min_score=0.5`; anything else in
+    the query is ignored and makes no new key) under the current generation and the user's stamp
     (`mentorship.matching.cache`), for at most `PAGE_TTL` seconds: the most read endpoint does no
     query beyond authentication until that user's matches, or a profile they show, change.
     """
@@ -69,7 +100,12 @@ class MatchListView(ListAPIView):
         data, no rendering again), or computed from plain rows (`serializers.match_page_data`:
         no model instance, no serializer field per value), rendered once, cached and sent."""
         user = request_user(request)
-        query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        paginator = self.paginator
+        normal = self._normal_query(request)
+        if normal is None or not isinstance(paginator, MatchPagination):
+            return super().list(request, *args, **kwargs)  # an invalid parameter: its error
+        page_key_query, paginator.known_query = normal
+        query = hashlib.sha256(page_key_query.encode()).hexdigest()
         key = page_key(user_id=user.pk, query=query)
         if key is not None:
             cached = cached_page(key)
@@ -95,6 +131,31 @@ class MatchListView(ListAPIView):
         if key is not None:
             cache_page(key, content, self.PAGE_TTL)
         return HttpResponse(content, content_type="application/json")
+
+    def _normal_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
+        """(the page's cache key part, the parameters its links carry), or None when a known
+        parameter is invalid. The key holds every known parameter with its effective value."""
+        filters = MatchFilterSerializer(data=request.query_params)
+        paginator = self.paginator
+        if not filters.is_valid() or not isinstance(paginator, MatchPagination):
+            return None
+        page = request.query_params.get(paginator.page_query_param, "1")
+        if page not in paginator.last_page_strings:
+            try:
+                page = str(int(page))
+            except ValueError:
+                return None
+        links: dict[str, str] = {}
+        min_score = filters.validated_data.get("min_score")
+        if min_score is not None:
+            links["min_score"] = repr(float(min_score))
+        page_size = paginator.get_page_size(request)
+        if paginator.page_size_query_param in request.query_params:
+            links[paginator.page_size_query_param] = str(page_size)
+        key = urlencode(
+            {"min_score": links.get("min_score", ""), "page": page, "page_size": page_size}
+        )
+        return key, links
 
     def get_paginated_response(self, data: Any) -> Response:
         """The page, with `reasons` when the whole list holds fewer than k matches."""

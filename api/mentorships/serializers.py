@@ -74,6 +74,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
             "started_at",
             "ended_at",
             "end_reason",
+            "outcome",
             "contact",
         ]
         read_only_fields = fields

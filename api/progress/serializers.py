@@ -5,9 +5,11 @@ import math
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.applications.serializers import JobSearchWeekSerializer
 from api.converters import MAX_ID
-from api.serializers import InputSerializer
-from mentorship.progress.models import CheckIn, Milestone, Project, ProjectComment
+from api.serializers import InputSerializer, SingleLineCharField
+from mentorship.applications.selectors import JobSearchWeek, job_search_weeks
+from mentorship.progress.models import CheckIn, CheckInFeedback, Milestone, Project, ProjectComment
 from mentorship.progress.selectors import best_experiments, hints_for
 
 MAX_PARAMS = 50
@@ -17,7 +19,7 @@ MAX_PARAMS = 50
 
 
 class ProjectInputSerializer(InputSerializer):
-    title = serializers.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     problem_statement = serializers.CharField(max_length=5000)
     dataset = serializers.CharField(max_length=2000)
     start_date = serializers.DateField(required=False)
@@ -174,10 +176,17 @@ class ProjectSerializer(serializers.ModelSerializer):
             "milestones",
             "hints",
             "best_experiments",
+            "archived_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "archived_at": {
+                "help_text": "When the owner archived it (read-only since); null for the one "
+                "active project."
+            }
+        }
 
     @extend_schema_field(HintSerializer(many=True))
     def get_hints(self, project: Project) -> list[dict]:
@@ -235,11 +244,37 @@ class ExperimentSerializer(serializers.Serializer):
         }
 
 
+class CheckInFeedbackSerializer(serializers.ModelSerializer):
+    author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckInFeedback
+        fields = ["id", "author", "author_name", "comment", "created_at"]
+        read_only_fields = fields
+
+    def get_author_name(self, entry: CheckInFeedback) -> str:
+        return entry.author.name if entry.author is not None else ""
+
+
 class CheckInSerializer(serializers.ModelSerializer):
     mentee = serializers.IntegerField(source="mentorship.mentee_id", read_only=True)
     mentor = serializers.IntegerField(source="mentorship.mentor_id", read_only=True)
     hours_spent = serializers.DecimalField(
         max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, read_only=True
+    )
+    job_search = serializers.SerializerMethodField(
+        help_text="The applications the mentee sent and the interviews they had that week."
+    )
+    feedback = serializers.SerializerMethodField(
+        help_text='The mentor\'s latest feedback, or "" (the whole history: feedback_history).'
+    )
+    feedback_at = serializers.SerializerMethodField(help_text="When the latest feedback came.")
+    feedback_history = CheckInFeedbackSerializer(
+        source="feedback_entries",
+        many=True,
+        read_only=True,
+        help_text="Every feedback on this check-in, oldest first: each is kept.",
     )
 
     class Meta:
@@ -259,7 +294,32 @@ class CheckInSerializer(serializers.ModelSerializer):
             "rejection_from",
             "feedback",
             "feedback_at",
+            "feedback_history",
             "opened_at",
             "submitted_at",
+            "job_search",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(JobSearchWeekSerializer)
+    def get_job_search(self, checkin: CheckIn) -> dict:
+        """From the view's batch (`job_search` in the context) or, for one check-in, loaded."""
+        key = (checkin.mentorship.mentee_id, checkin.week_start)
+        weeks = self.context.get("job_search")
+        if weeks is None:
+            weeks = job_search_weeks(weeks=[key])
+        return JobSearchWeekSerializer(weeks.get(key, JobSearchWeek())).data
+
+    @staticmethod
+    def _latest(checkin: CheckIn) -> CheckInFeedback | None:
+        entries = list(checkin.feedback_entries.all())  # prefetched, oldest first
+        return entries[-1] if entries else None
+
+    def get_feedback(self, checkin: CheckIn) -> str:
+        latest = self._latest(checkin)
+        return latest.comment if latest is not None else ""
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_feedback_at(self, checkin: CheckIn) -> str | None:
+        latest = self._latest(checkin)
+        return serializers.DateTimeField().to_representation(latest.created_at) if latest else None

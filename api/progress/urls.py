@@ -6,6 +6,16 @@ urlpatterns = [
     path("projects", views.ProjectListView.as_view(), name="project-list"),
     path("projects/<id:project_id>", views.ProjectDetailView.as_view(), name="project-detail"),
     path(
+        "projects/<id:project_id>/archive",
+        views.ProjectArchiveView.as_view(),
+        name="project-archive",
+    ),
+    path(
+        "projects/<id:project_id>/restore",
+        views.ProjectRestoreView.as_view(),
+        name="project-restore",
+    ),
+    path(
         "projects/<id:project_id>/milestones",
         views.MilestoneListView.as_view(),
         name="milestone-list",
@@ -30,6 +40,7 @@ urlpatterns = [
         name="experiment-list",
     ),
     path("checkins", views.CheckInListView.as_view(), name="checkin-list"),
+    path("checkins/<id:checkin_id>", views.CheckInDetailView.as_view(), name="checkin-detail"),
     path(
         "checkins/<id:checkin_id>/submit", views.CheckInSubmitView.as_view(), name="checkin-submit"
     ),

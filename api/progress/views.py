@@ -28,6 +28,7 @@ from api.progress.serializers import (
     ProjectSerializer,
 )
 from api.throttling import ScopedRateThrottle
+from mentorship.applications.selectors import job_search_weeks
 from mentorship.core.errors import ValidationError
 from mentorship.progress import checkins, projects, selectors
 from mentorship.progress.chart import progress_svg
@@ -60,7 +61,7 @@ class ProjectListView(ListAPIView):
 
 
 class ProjectDetailView(APIView):
-    http_method_names = ["get", "patch", "options"]
+    http_method_names = ["get", "patch", "delete", "options"]
 
     @extend_schema(responses={200: ProjectSerializer})
     def get(self, request: Request, project_id: int) -> Response:
@@ -75,6 +76,51 @@ class ProjectDetailView(APIView):
         serializer = ProjectInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         projects.project_update(project=project, data=serializer.validated_data)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        responses={204: None},
+        description="Deletes the project with its milestones, experiments and comments. The "
+        "weekly check-ins stay (they belong to the mentorship); their milestone_updates entries "
+        "that named this project's milestones are removed.",
+    )
+    def delete(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
+        projects.project_delete(project=project)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectArchiveView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: ProjectSerializer},
+        description="The owner archives the project: it stays readable and nothing changes it "
+        "until it is restored. Idempotent.",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
+        projects.project_archive(project=project)
+        project = selectors.project_get(user=request_user(request), project_id=project_id)
+        return Response(ProjectSerializer(project).data)
+
+
+class ProjectRestoreView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: ProjectSerializer},
+        description="The owner makes an archived project the active one again; a 409 "
+        "(active_project_exists) while another project is active. Idempotent.",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request_user(request), project_id=project_id, write=True
+        )
+        projects.project_restore(project=project)
         project = selectors.project_get(user=request_user(request), project_id=project_id)
         return Response(ProjectSerializer(project).data)
 
@@ -163,9 +209,7 @@ class ProgressChartView(APIView):
         project = selectors.project_get(user=request_user(request), project_id=project_id)
         data = selectors.progress_chart_data(project=project)
         svg = progress_svg(data, title=f"{project.title}: progress by week")
-        response = HttpResponse(svg, content_type="image/svg+xml")
-        response["Cache-Control"] = "private, max-age=60"
-        return response
+        return HttpResponse(svg, content_type="image/svg+xml")  # no-store: `api.caching`
 
 
 class ExperimentListView(APIView):
@@ -208,11 +252,28 @@ class CheckInListView(ListAPIView):
             )
         return selectors.checkin_list(user=request_user(self.request), status=value)
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        weeks = job_search_weeks(
+            weeks=[(checkin.mentorship.mentee_id, checkin.week_start) for checkin in page or []]
+        )
+        serializer = self.get_serializer(
+            page, many=True, context={**self.get_serializer_context(), "job_search": weeks}
+        )
+        return self.get_paginated_response(serializer.data)
+
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=[c for c, _ in CheckIn.Status.choices])]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class CheckInDetailView(APIView):
+    @extend_schema(responses={200: CheckInSerializer})
+    def get(self, request: Request, checkin_id: int) -> Response:
+        checkin = selectors.checkin_get(user=request_user(request), checkin_id=checkin_id)
+        return Response(CheckInSerializer(checkin).data)
 
 
 class CheckInSubmitView(APIView):
@@ -222,9 +283,10 @@ class CheckInSubmitView(APIView):
     def post(self, request: Request, checkin_id: int) -> Response:
         serializer = CheckInSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkin = checkins.checkin_submit(
+        checkins.checkin_submit(
             checkin_id=checkin_id, by=request_user(request), data=serializer.validated_data
         )
+        checkin = selectors.checkin_get(user=request_user(request), checkin_id=checkin_id)
         return Response(CheckInSerializer(checkin).data)
 
 
@@ -235,9 +297,10 @@ class CheckInFeedbackView(APIView):
     def post(self, request: Request, checkin_id: int) -> Response:
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        checkin = checkins.checkin_feedback(
+        checkins.checkin_feedback(
             checkin_id=checkin_id,
             by=request_user(request),
             comment=serializer.validated_data["comment"],
         )
+        checkin = selectors.checkin_get(user=request_user(request), checkin_id=checkin_id)
         return Response(CheckInSerializer(checkin).data)

@@ -223,8 +223,10 @@ def mentee_batch_load(
     profiles: Q,
     at: datetime | None = None,
 ) -> MenteeBatch:
-    """The mentees whose profile matches `profiles` (a filter on MenteeProfile), by user id."""
+    """The mentees whose profile matches `profiles` (a filter on MenteeProfile), by user id;
+    a hired mentee is out of matching (their list is replaced by an empty one)."""
     at = at or timezone.now()
+    profiles &= Q(hired_at__isnull=True)
     rows = list(
         MenteeProfile.objects.filter(profiles)
         .order_by("user_id")

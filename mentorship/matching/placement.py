@@ -75,8 +75,10 @@ class Lists:
         """Each mentee's pairs in its order (best band, best ticket, lowest mentor), mentees
         ascending; a pair listed twice is kept once."""
         key = np.rint(self.score * SCORE_SCALE).astype(np.int64) // band
-        order = np.lexsort((self.mentor, ~self.ticket, -key, self.mentee))
-        ranked = self.select(order)
+        if _in_order(self.mentee, key, self.ticket, self.mentor):
+            ranked = self  # the engine's lists come in this order: a check instead of a sort
+        else:
+            ranked = self.select(np.lexsort((self.mentor, ~self.ticket, -key, self.mentee)))
         first = np.r_[True, (np.diff(ranked.mentee) != 0) | (np.diff(ranked.mentor) != 0)]
         if not first.all():  # duplicates are adjacent only if they share the sort keys
             pairs = ranked.mentee * (int(ranked.mentor.max(initial=0)) + 1) + ranked.mentor
@@ -86,6 +88,26 @@ class Lists:
 
     def __len__(self) -> int:
         return int(self.mentee.shape[0])
+
+
+def _in_order(mentee: np.ndarray, key: np.ndarray, ticket: np.ndarray, mentor: np.ndarray) -> bool:
+    """Whether the pairs are already in `Lists.ranked` order: mentees ascending, then band key
+    descending, ticket descending, mentor ascending."""
+    if mentee.shape[0] < 2:
+        return True
+    d_mentee = np.diff(mentee)
+    if (d_mentee < 0).any():
+        return False
+    same = d_mentee == 0
+    d_key = np.diff(key)
+    if (same & (d_key > 0)).any():
+        return False
+    same &= d_key == 0
+    earlier, later = ticket[:-1], ticket[1:]
+    if (same & (later > earlier)).any():
+        return False
+    same &= later == earlier
+    return not (same & (np.diff(mentor) <= 0)).any()
 
 
 # The caller's engine call: the pairs of these mentees (indices) with the mentors that have free

@@ -19,9 +19,11 @@ from mentorship.taxonomy.models import Background, Role, Skill
 
 
 def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]:
-    """A mentee's approved mentors, or a mentor's matched mentees, best first.
+    """A mentee's approved mentors, or an approved mentor's matched mentees, best first.
 
-    Each side sees the other's public profile only (loaded in a fixed number of queries).
+    A withdrawn approval hides the mentor's matches both ways at once, before matching has
+    re-scored without them. Each side sees the other's public profile only (loaded in a fixed
+    number of queries).
     """
     if user.is_mentee:
         matches = (
@@ -38,7 +40,7 @@ def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]
         )
     elif user.is_mentor:
         matches = (
-            Match.objects.filter(mentor=user)
+            Match.objects.filter(mentor=user, mentor__mentor_profile__approved=True)
             .select_related(
                 "mentee",
                 "mentee__mentee_profile__target_role",
@@ -216,6 +218,8 @@ def _mentee_reasons(user: User, listed: int) -> list[dict[str, Any]]:
     profile = MenteeProfile.objects.filter(user=user).first()
     if profile is None:
         return [reason("no_profile")]
+    if profile.hired_at is not None:
+        return [reason("hired")]
     reasons = []
     if _pending(profile):
         reasons.append(reason("pending_refresh"))

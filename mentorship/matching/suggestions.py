@@ -126,18 +126,11 @@ class _Filler:
     def __call__(self, waiting: np.ndarray, spare: np.ndarray) -> Lists:
         snapshot = self.snapshot
         arrays = snapshot.pool.arrays
-        free = engine.MentorArrays(
-            ids=arrays.ids,
-            roles=arrays.roles,
-            background=arrays.background,
-            utc_offset=arrays.utc_offset,
-            languages=arrays.languages,
-            skill_level=arrays.skill_level,
-            eligible=arrays.eligible & (spare > 0),
-            free_seats=arrays.free_seats,  # the tickets of the lists: the same order
-        )
+        # Only the mentors with a free seat are scored: a fill round costs in proportion to
+        # them, not to the pool (their free_seats stay the lists' tickets: the same order).
+        keep = np.flatnonzero(arrays.eligible & (spare > 0))
         prepared = engine.PreparedMentors(
-            free,
+            arrays.rows(keep),
             snapshot.taxonomy.role_similarity,
             settings.MATCHING_WEIGHTS,
             min_score=settings.MATCHING_MIN_SCORE,
@@ -148,10 +141,13 @@ class _Filler:
             if not len(batch.arrays):
                 continue
             result = engine.score_prepared(
-                prepared, batch.arrays, k=settings.MATCHING_TOP_K, exclusions=batch.exclusions
+                prepared,
+                batch.arrays,
+                k=settings.MATCHING_TOP_K,
+                exclusions=engine.exclusions_within(batch.exclusions, keep, len(arrays)),
             )
             row, slot = np.nonzero(result.mentor_index >= 0)
-            columns = result.mentor_index[row, slot].astype(np.int64)
+            columns = keep[result.mentor_index[row, slot].astype(np.int64)]
             scores = result.score[row, slot].astype(np.float64).round(6)
             mentees = batch.arrays.ids[row]
             self.returned.append(

@@ -124,6 +124,7 @@ def names_for(code_lists: Iterable[Sequence[Mapping[str, Any]]]) -> TaxonomyName
 
 REASONS: Mapping[str, str] = {
     "no_profile": "Create your profile first: matching starts from it.",
+    "hired": "You accepted an offer: congratulations, matching is over for you.",
     "awaiting_approval": "Staff have not approved your mentor profile yet: no mentee sees you.",
     "not_accepting": "You are not taking new mentees: you are in nobody's list.",
     "no_free_capacity": "{subject} no free place right now.",

@@ -50,6 +50,10 @@ class Mentorship(models.Model):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
 
+    class Outcome(models.TextChoices):
+        NONE = "", "None recorded"
+        HIRED = "hired", "The mentee was hired"
+
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
     )
@@ -67,6 +71,7 @@ class Mentorship(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(max_length=2000, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -23,7 +23,7 @@ from mentorship.mentorships.events import mentorship_ended, mentorship_started, 
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
-from mentorship.profiles.models import MentorProfile
+from mentorship.profiles.models import MenteeProfile, MentorProfile
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
         raise ConflictError("This mentor is not taking new mentees.", code="not_accepting")
     if active_mentorship_count(mentor_id=mentor_id) >= mentor_profile.capacity:
         raise ConflictError("This mentor has no free place right now.", code="capacity_full")
+    if MenteeProfile.objects.filter(user=mentee, hired_at__isnull=False).exists():
+        raise ConflictError("You have accepted an offer: you are out of matching.", code="hired")
     if Mentorship.objects.filter(mentee=mentee, status=Mentorship.Status.ACTIVE).exists():
         raise ConflictError(
             "You already have an active mentorship; end it before requesting another mentor.",
@@ -213,6 +215,48 @@ def mentorship_end(*, mentorship_id: int, by: User, reason: str = "") -> Mentors
     mentorship.save(update_fields=["status", "ended_at", "end_reason"])
     mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
     return mentorship
+
+
+HIRED_REASON = "The mentee accepted a job offer."
+
+
+def mentorships_close_for_hire(*, mentee: User) -> Mentorship | None:
+    """The mentee was hired: their active mentorship is completed with outcome `hired` (the
+    mentor is emailed, `mentorship_ended` announced) and their pending requests are cancelled.
+    Returns the completed mentorship, or None when there was none. Precondition: inside the
+    hire's transaction, which has locked the mentee (`lock_person`)."""
+    now = timezone.now()
+    MentorshipRequest.objects.filter(mentee=mentee, status=Status.PENDING).update(
+        status=Status.CANCELLED, decided_at=now
+    )
+    mentorship = (
+        Mentorship.objects.select_for_update()
+        .filter(mentee=mentee, status=Mentorship.Status.ACTIVE)
+        .select_related("mentor")
+        .first()
+    )
+    if mentorship is None:
+        return None
+    mentorship.status, mentorship.ended_at = Mentorship.Status.ENDED, now
+    mentorship.end_reason, mentorship.outcome = HIRED_REASON, Mentorship.Outcome.HIRED
+    mentorship.save(update_fields=["status", "ended_at", "end_reason", "outcome"])
+    notification_queue(
+        key=f"mentorship-hired:{mentorship.pk}",
+        recipient=mentorship.mentor,
+        category=Category.REQUEST_UPDATES,
+        subject=f"{mentee.name or 'Your mentee'} was hired",
+        body=(
+            f"{mentee.name or 'Your mentee'} accepted a job offer, so your mentorship is "
+            "complete: thank you. Your place is free for the next mentee."
+        ),
+    )
+    mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
+    return mentorship
+
+
+def lock_person(*, user_id: int) -> None:
+    """Serialise writes about one person, in this module's lock mode (for callers above)."""
+    _lock_user(user_id)
 
 
 def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:

@@ -5,6 +5,9 @@ The footer's link is `<FRONTEND_URL>/unsubscribe?token=...` (a page of the front
 the token to the API); the header's is the API itself, `POST /api/v1/unsubscribe?token=...`,
 which a mail client posts to with `List-Unsubscribe=One-Click`. Neither is stored in the row:
 they are added when the email is built.
+
+The subject is made a valid header line twice: when the row is written and when the email is
+built (rows written before that rule, or edited in the admin), so no row can fail on it.
 """
 
 from urllib.parse import urlencode
@@ -12,10 +15,17 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from mentorship.notifications.models import Category, Notification
+from mentorship.core.text import header_text
+from mentorship.notifications.models import SUBJECT_MAX_LENGTH, Category, Notification
 from mentorship.notifications.preferences import unsubscribe_token_make
 
 UNSUBSCRIBE_PATH = "/api/v1/unsubscribe"
+
+
+def notification_subject(subject: str) -> str:
+    """A subject that is always a valid header: one line, no control characters, cut to the
+    column's length (the names and titles in it come from people)."""
+    return header_text(subject, max_length=SUBJECT_MAX_LENGTH) or "(no subject)"
 
 
 def email_message_build(notification: Notification) -> EmailMessage:
@@ -39,7 +49,7 @@ def email_message_build(notification: Notification) -> EmailMessage:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     return EmailMessage(
-        subject=notification.subject,
+        subject=notification_subject(notification.subject),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_address or notification.recipient.email],

@@ -1,7 +1,12 @@
 """An outbox row per email: written with the change that causes it, delivered by a worker."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+SUBJECT_MAX_LENGTH = 200
 
 
 class Category(models.TextChoices):
@@ -19,6 +24,12 @@ class Category(models.TextChoices):
 OPTIONAL_CATEGORIES = tuple(category for category in Category if category != Category.SECURITY)
 
 
+def first_attempt_due() -> datetime:
+    """When the outbox sweep first looks at a new row: the delivery enqueued on commit should
+    have sent it by then; if not (the enqueue was lost), the sweep sends it."""
+    return timezone.now() + timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS)
+
+
 class Notification(models.Model):
     key = models.CharField(
         max_length=200,
@@ -28,7 +39,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     body = models.TextField()
     category = models.CharField(
         max_length=30, choices=Category.choices, default=Category.REQUEST_UPDATES
@@ -44,19 +55,42 @@ class Notification(models.Model):
     suppressed = models.BooleanField(
         default=False, help_text="Not sent: the recipient had turned this category off."
     )
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="Deliveries tried and failed (a successful one is not counted)."
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=first_attempt_due,
+        help_text="When the outbox sweep tries it next; empty once sent, suppressed or failed.",
+    )
+    last_error = models.TextField(blank=True, help_text="Why the last delivery failed.")
+    failed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Given up after NOTIFICATION_MAX_ATTEMPTS failed deliveries; staff can re-send.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="notification_unsent_idx",
+                fields=["next_attempt_at"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="notification_due_idx",
             )
         ]
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def status(self) -> str:
+        if self.suppressed:
+            return "suppressed"
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if self.failed_at is not None else "waiting"
 
 
 class NotificationPreferences(models.Model):

@@ -7,7 +7,8 @@ from mentorship.notifications.preferences import preferences_get
 
 
 def notifications_export(*, user_id: int) -> dict[str, Any]:
-    """Every email queued for the person (sent, waiting or suppressed) and their switches."""
+    """Every email queued for the person (sent, waiting, suppressed or failed) and their
+    switches."""
     preferences = preferences_get(user_id=user_id)
     emails = Notification.objects.filter(recipient_id=user_id).order_by("created_at", "pk")
     return {
@@ -23,6 +24,7 @@ def notifications_export(*, user_id: int) -> dict[str, Any]:
                 "queued_at": email.created_at,
                 "sent_at": None if email.suppressed else email.sent_at,
                 "suppressed": email.suppressed,
+                "failed": email.failed_at is not None,
             }
             for email in emails
         ],

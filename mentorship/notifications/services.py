@@ -1,18 +1,27 @@
-"""Writes for notifications: queue an email once per key, deliver it at most once per row."""
+"""Writes for notifications: queue an email once per key, deliver it at most once per row.
+
+Delivery never blocks the outbox: a send that fails, for whatever reason (the mail server is
+down, or a row can never be sent), is recorded on its row (`attempts`, `last_error`) and tried
+again after a back-off (`NOTIFICATION_RETRY_SECONDS`, doubling); after
+`NOTIFICATION_MAX_ATTEMPTS` failures the row is marked failed (`failed_at`) and left alone until
+staff re-send it from the admin. The sweep re-enqueues the rows that are due, soonest first, and
+moves each forward as it takes it, so rows that keep failing never hold back the others.
+"""
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.core.queueing import enqueue_on_commit
-from mentorship.notifications.messages import email_message_build
+from mentorship.notifications.messages import email_message_build, notification_subject
 from mentorship.notifications.models import Category, Notification, NotificationPreferences
 from mentorship.notifications.preferences import category_wanted
 
@@ -24,6 +33,9 @@ logger = logging.getLogger(__name__)
 REQUEUE_BATCH_SIZE = 1000
 BULK_BATCH_SIZE = 2000
 DELIVERY_BATCH_SIZE = 200
+# Longest wait between two attempts, however many failed before.
+RETRY_DELAY_CAP = timedelta(hours=6)
+LAST_ERROR_MAX_LENGTH = 2000
 # The tasks that deliver (`mentorship.notifications.tasks`), by their registered names.
 DELIVER_ONE = "mentorship.notifications.tasks.deliver_notification"
 DELIVER_MANY = "mentorship.notifications.tasks.deliver_notifications"
@@ -49,7 +61,7 @@ def notification_queue(
         defaults={
             "recipient": recipient,
             "category": category,
-            "subject": subject,
+            "subject": notification_subject(subject),
             "body": body,
             "to_address": to_address,
         },
@@ -61,42 +73,109 @@ def notification_queue(
 
 @transaction.atomic
 def notification_deliver(*, notification_id: int) -> bool:
-    """Send one queued email unless it was sent already; returns whether it sent now.
+    """Send one queued email unless it was sent, suppressed or failed; returns whether it sent
+    now.
 
     Takes a row lock, so two workers delivering the same row send it once. A category the
-    recipient has turned off is not sent: the row is closed as `suppressed`.
+    recipient has turned off is not sent: the row is closed as `suppressed`. A send that raises
+    is recorded on the row (see the module docstring) and does not raise: the sweep tries again.
     """
     notification = (
         Notification.objects.select_for_update()
         .select_related("recipient")
-        .filter(pk=notification_id, sent_at__isnull=True)
+        .filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True)
         .first()
     )
     if notification is None:
         return False
     if not category_wanted(user_id=notification.recipient_id, category=notification.category):
         notification.sent_at, notification.suppressed = timezone.now(), True
-        notification.save(update_fields=["sent_at", "suppressed"])
+        notification.next_attempt_at = None
+        notification.save(update_fields=["sent_at", "suppressed", "next_attempt_at"])
         logger.info("notification suppressed (category off) key=%s", notification.key)
         return False
-    email_message_build(notification).send()
-    notification.sent_at = timezone.now()
-    notification.save(update_fields=["sent_at"])
+    try:
+        email_message_build(notification).send()
+    except Exception as error:  # any failure of one email is recorded, not raised
+        _attempt_failed(notification, error)
+        return False
+    notification.sent_at, notification.next_attempt_at = timezone.now(), None
+    notification.save(update_fields=["sent_at", "next_attempt_at"])
     logger.info("notification sent key=%s", notification.key)
     return True
 
 
-def notifications_requeue_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Re-enqueue emails still unsent after `older_than` (a lost enqueue or a failed send)."""
-    cutoff = timezone.now() - older_than
-    pending = list(
-        Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:REQUEUE_BATCH_SIZE]
-    )
-    for notification_id in pending:
-        enqueue_on_commit(DELIVER_ONE, notification_id)
-    return len(pending)
+def retry_delay(*, attempts: int) -> timedelta:
+    """How long after its `attempts`-th failure a row is tried again."""
+    base = timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS)
+    return min(base * 2 ** min(max(attempts - 1, 0), 30), RETRY_DELAY_CAP)
+
+
+def _attempt_failed(notification: Notification, error: Exception) -> None:
+    now = timezone.now()
+    notification.attempts += 1
+    notification.last_error = f"{type(error).__name__}: {error}"[:LAST_ERROR_MAX_LENGTH]
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        notification.failed_at, notification.next_attempt_at = now, None
+        logger.error(
+            "notification failed for good key=%s attempts=%d: %s",
+            notification.key,
+            notification.attempts,
+            notification.last_error,
+        )
+    else:
+        notification.next_attempt_at = now + retry_delay(attempts=notification.attempts)
+        logger.warning(
+            "notification delivery failed key=%s attempt=%d, next at %s: %s",
+            notification.key,
+            notification.attempts,
+            notification.next_attempt_at.isoformat(),
+            notification.last_error,
+        )
+    notification.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
+
+
+def notifications_requeue_pending(*, due_by: datetime | None = None) -> int:
+    """Re-enqueue the emails due by `due_by` (now by default), soonest first, at most
+    `REQUEUE_BATCH_SIZE`: a lost enqueue, or a failed send whose back-off is over.
+
+    Each row taken is moved forward by `NOTIFICATION_RETRY_SECONDS`, so the next sweep takes the
+    next rows rather than the same ones again; the delivery sets the row's real next time.
+    Rows a worker is delivering right now (locked) are skipped.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(next_attempt_at__lte=due_by or now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:REQUEUE_BATCH_SIZE]
+        )
+        Notification.objects.filter(pk__in=due).update(
+            next_attempt_at=now + timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS)
+        )
+        for notification_id in due:
+            enqueue_on_commit(DELIVER_ONE, notification_id)
+    return len(due)
+
+
+def notifications_resend(*, notification_ids: Sequence[int]) -> int:
+    """Give failed emails a fresh set of attempts and deliver them now (staff, from the admin);
+    returns how many were failed. Sent, suppressed and waiting rows are left as they are."""
+    resent = 0
+    with transaction.atomic():
+        for notification in Notification.objects.select_for_update().filter(
+            pk__in=notification_ids, failed_at__isnull=False, sent_at__isnull=True
+        ):
+            notification.failed_at, notification.attempts = None, 0
+            notification.next_attempt_at = timezone.now() + timedelta(
+                seconds=settings.NOTIFICATION_RETRY_SECONDS
+            )
+            # `save`, not `update`: the audit trail records which staff member re-sent it.
+            notification.save(update_fields=["failed_at", "attempts", "next_attempt_at"])
+            enqueue_on_commit(DELIVER_ONE, notification.pk)
+            resent += 1
+    return resent
 
 
 @dataclass(frozen=True)
@@ -129,7 +208,7 @@ def _insert_postgresql(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
             "key": keys,
             "recipient": [draft.recipient_id for draft in drafts],
             "category": [str(draft.category) for draft in drafts],
-            "subject": [draft.subject for draft in drafts],
+            "subject": [notification_subject(draft.subject) for draft in drafts],
             "body": [draft.body for draft in drafts],
         },
     )
@@ -152,7 +231,7 @@ def _insert_portable(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
                 key=draft.key,
                 recipient_id=draft.recipient_id,
                 category=draft.category,
-                subject=draft.subject,
+                subject=notification_subject(draft.subject),
                 body=draft.body,
             )
             for draft in drafts
@@ -171,7 +250,8 @@ def _insert_portable(drafts: Sequence[Draft]) -> tuple[int, list[int]]:
 
 
 def notifications_deliver_many(*, notification_ids: Sequence[int]) -> int:
-    """Deliver each of these (each at most once); returns how many were sent now."""
+    """Deliver each of these (each at most once, one failing does not stop the others); returns
+    how many were sent now."""
     return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
 
 

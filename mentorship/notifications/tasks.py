@@ -1,6 +1,9 @@
-"""Celery tasks for notifications: thin wrappers over the services, safe to run twice."""
+"""Celery tasks for notifications: thin wrappers over the services, safe to run twice.
 
-import smtplib
+The delivery tasks do not retry by themselves: a failed send is recorded on its row and the
+outbox sweep (`deliver_pending_notifications`, every five minutes) tries it again when its
+back-off is over (`mentorship.notifications.services`).
+"""
 
 from celery import shared_task
 
@@ -11,22 +14,12 @@ from mentorship.notifications.services import (
 )
 
 
-@shared_task(
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task
 def deliver_notification(notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
 
 
-@shared_task(
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task
 def deliver_notifications(notification_ids: list[int]) -> int:
     return notifications_deliver_many(notification_ids=notification_ids)
 

@@ -41,6 +41,11 @@ class MenteeProfile(models.Model):
     matched_at = models.DateTimeField(
         null=True, blank=True, help_text="When a refresh last re-scored this mentee's list."
     )
+    hired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the mentee accepted an offer: from then on they are out of matching.",
+    )
 
     class Meta:
         constraints = [

@@ -5,7 +5,8 @@ fails leaves the previous profile exactly as it was. A committed change announce
 `events.profile_changed`.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -110,7 +111,9 @@ def _profile_save(
     for name in plain_fields:
         if name in data:
             setattr(profile, name, data[name])
-    _check_model_rules(profile)
+    # A time zone stored before only canonical zones were accepted (an alias such as `UTC`) is
+    # kept until the person changes it: a change of other fields does not fail on it.
+    _check_model_rules(profile, exclude=[] if created or "timezone" in data else ["timezone"])
     try:
         with transaction.atomic():
             profile.save(force_insert=created)
@@ -131,10 +134,10 @@ def _profile_save(
     return profile, created
 
 
-def _check_model_rules(instance: models.Model) -> None:
+def _check_model_rules(instance: models.Model, *, exclude: Sequence[str] = ()) -> None:
     """The model's own field rules (time zone, languages, ranges), whoever the caller is."""
     try:
-        instance.full_clean(exclude=["user"], validate_unique=False)
+        instance.full_clean(exclude=["user", *exclude], validate_unique=False)
     except DjangoValidationError as error:
         raise ValidationError("Invalid input.", fields=error.message_dict) from None
 
@@ -210,6 +213,20 @@ def mentor_unapprove(*, mentor_id: int, by: User, reason: str) -> MentorProfile:
         ),
     )
     profile_changed_on_commit(user_id=profile.pk, kind="mentor")
+    return profile
+
+
+@transaction.atomic
+def mentee_profile_mark_hired(*, user: User, at: datetime) -> MenteeProfile:
+    """The mentee accepted an offer: they leave matching (`profile_changed` re-scores their
+    list, now empty, once this commits). Precondition: the caller has locked the person and
+    checked they were not hired already. A mentee without a profile is a `ConflictError`."""
+    profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        raise ConflictError("Create your mentee profile first.", code="no_profile")
+    profile.hired_at = at
+    profile.save(update_fields=["hired_at", "updated_at"])
+    profile_changed_on_commit(user_id=user.pk, kind="mentee")
     return profile
 
 

@@ -1,7 +1,15 @@
-"""Field validators for profiles: IANA time zones and ISO 639-1 language codes."""
+"""Field validators for profiles: IANA time zones and ISO 639-1 language codes.
 
-import zoneinfo
+A time zone must be a canonical IANA zone: a `Zone` line of the tz database (the `tzdata`
+package's `tzdata.zi`), such as `Europe/Paris`, `America/New_York` or `Etc/UTC`. Refused: an
+alias (a `Link` line: `US/Eastern`, `Asia/Calcutta`, `UTC`, `GMT`), answered with the zone it
+stands for; `Factory` (a placeholder with no offset); and names that are no zone of the
+database but a file of the system's copy (`localtime`, `posixrules`), whose meaning depends on
+the machine.
+"""
+
 from functools import cache
+from importlib import resources
 
 from django.core.exceptions import ValidationError
 
@@ -18,18 +26,50 @@ ISO_639_1 = frozenset(
 )
 
 
+# Zones of the database that are not a place's time: a placeholder for unconfigured machines.
+NOT_A_PLACE = frozenset({"Factory"})
+
+
 @cache
+def _timezone_database() -> tuple[frozenset[str], dict[str, str]]:
+    """(canonical zones, alias -> the zone it links to), read from `tzdata.zi`."""
+    zones: set[str] = set()
+    links: dict[str, str] = {}
+    text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[0] == "Z":
+            zones.add(fields[1])
+        elif len(fields) >= 3 and fields[0] == "L":
+            links[fields[2]] = fields[1]
+    return frozenset(zones - NOT_A_PLACE), links
+
+
 def known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """Every canonical IANA zone name."""
+    return _timezone_database()[0]
 
 
 def validate_timezone(value: str) -> None:
-    if value not in known_timezones():
+    zones, links = _timezone_database()
+    if value in zones:
+        return
+    canonical = links.get(value)
+    for _ in range(len(links)):  # a link may name another link
+        if canonical is None or canonical in zones:
+            break
+        canonical = links.get(canonical)
+    if canonical is not None:
         raise ValidationError(
-            "Unknown time zone %(value)s: use an IANA name such as Europe/Paris.",
-            code="unknown_timezone",
-            params={"value": repr(value)},
+            "%(value)s is an alias: use the canonical IANA zone %(canonical)s.",
+            code="timezone_alias",
+            params={"value": repr(value), "canonical": canonical},
         )
+    raise ValidationError(
+        "Unknown time zone %(value)s: use a canonical IANA zone such as Europe/Paris.",
+        code="unknown_timezone",
+        params={"value": repr(value)},
+    )
 
 
 def validate_languages(value: object) -> None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from mentorship.progress.models import (
     CheckIn,
+    CheckInFeedback,
     Experiment,
     FollowUpReminder,
     Milestone,
@@ -19,11 +20,19 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["title", "mentee", "start_date", "updated_at"]
+    list_display = ["title", "mentee", "start_date", "archived_at", "updated_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "mentee__email", "dataset"]
     list_select_related = ["mentee"]
     raw_id_fields = ["mentee"]
     inlines = [MilestoneInline]
+
+
+class CheckInFeedbackInline(admin.TabularInline):
+    model = CheckInFeedback
+    extra = 0
+    fields = ["author", "comment", "created_at"]
+    raw_id_fields = ["author"]
 
 
 @admin.register(CheckIn)
@@ -32,6 +41,7 @@ class CheckInAdmin(admin.ModelAdmin):
     list_filter = ["status", "week_start"]
     search_fields = ["mentorship__mentee__email", "mentorship__mentor__email"]
     raw_id_fields = ["mentorship"]
+    inlines = [CheckInFeedbackInline]
 
 
 @admin.register(StallFlag)

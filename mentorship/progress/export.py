@@ -1,22 +1,42 @@
 """The export's sections held by progress (`accounts.events.account_exporting`): the person's
 projects with milestones, experiments and comments, the check-ins of their mentorships with the
-feedback on them, and their follow-up reminders."""
+whole feedback history on them (who wrote each answer, and when; a mentor gets those of their
+active mentorships, and every feedback they wrote in `feedback_written`), and their follow-up
+reminders."""
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from mentorship.accounts.models import User
-from mentorship.progress.models import CheckIn, FollowUpReminder, Project, ProjectComment
+from mentorship.mentorships.models import Mentorship
+from mentorship.progress.models import (
+    CheckIn,
+    CheckInFeedback,
+    FollowUpReminder,
+    Project,
+    ProjectComment,
+)
 
 
 def progress_export(*, user: User) -> dict[str, Any]:
     projects = Project.objects.filter(mentee=user).prefetch_related(
         "milestones", "experiments", "comments"
     )
-    checkins = CheckIn.objects.filter(
-        Q(mentorship__mentee=user) | Q(mentorship__mentor=user)
-    ).order_by("week_start", "pk")
+    checkins = (
+        # A mentor's: those of their active mentorships only (what they may read now); what
+        # they wrote on the others is in `feedback_written`.
+        CheckIn.objects.filter(
+            Q(mentorship__mentee=user)
+            | Q(mentorship__mentor=user, mentorship__status=Mentorship.Status.ACTIVE)
+        )
+        .prefetch_related(
+            Prefetch(
+                "feedback_entries", queryset=CheckInFeedback.objects.order_by("created_at", "id")
+            )
+        )
+        .order_by("week_start", "pk")
+    )
     return {
         "projects": [
             {
@@ -25,6 +45,7 @@ def progress_export(*, user: User) -> dict[str, Any]:
                 "problem_statement": project.problem_statement,
                 "dataset": project.dataset,
                 "start_date": project.start_date,
+                "archived_at": project.archived_at,
                 "created_at": project.created_at,
                 "milestones": [
                     {
@@ -75,11 +96,27 @@ def progress_export(*, user: User) -> dict[str, Any]:
                 "hours_spent": None if checkin.hours_spent is None else str(checkin.hours_spent),
                 "milestone_updates": checkin.milestone_updates,
                 "rejection_from": checkin.rejection_from,
-                "feedback": checkin.feedback,
-                "feedback_at": checkin.feedback_at,
+                "feedback_history": [
+                    {
+                        "id": entry.pk,
+                        "author": entry.author_id,
+                        "comment": entry.comment,
+                        "created_at": entry.created_at,
+                    }
+                    for entry in checkin.feedback_entries.all()
+                ],
                 "submitted_at": checkin.submitted_at,
             }
             for checkin in checkins
+        ],
+        "feedback_written": [
+            {
+                "id": entry.pk,
+                "checkin": entry.checkin_id,
+                "comment": entry.comment,
+                "created_at": entry.created_at,
+            }
+            for entry in CheckInFeedback.objects.filter(author=user).order_by("created_at", "pk")
         ],
         "follow_ups": [
             {"kind": reminder.kind, "note": reminder.note, "due_at": reminder.due_at}

@@ -1,5 +1,7 @@
 """Follow-up reminders, the seeds' "apply, get told not yet, follow up": stored with a due
-date and sent by the weekly sweep, never a week-long broker countdown."""
+date and sent by the weekly sweep, never a week-long broker countdown. A rejection is scheduled
+here whichever way it is told: a check-in's `rejection_from` or an application moved to
+`rejected` (`applications.events.application_rejected`)."""
 
 from datetime import datetime, timedelta
 
@@ -28,4 +30,15 @@ def follow_up_after_mentorship(*, mentorship: Mentorship) -> None:
         kind=FollowUpReminder.Kind.MENTORSHIP_ENDED,
         note=f"mentorship {mentorship.pk}",
         due_at=timezone.now() + FOLLOW_UP_AFTER_END,
+    )
+
+
+def follow_up_after_rejection(*, key: str, user_id: int, employer: str, at: datetime) -> None:
+    """An employer said "not yet": remind the mentee to follow up with them in three weeks."""
+    follow_up_schedule(
+        key=key,
+        user_id=user_id,
+        kind=FollowUpReminder.Kind.REJECTION,
+        note=employer,
+        due_at=at + FOLLOW_UP_AFTER_REJECTION,
     )

@@ -2,12 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from mentorship.mentorships.models import Mentorship
 
 
 class Project(models.Model):
-    """A mentee's end-to-end project: plan, collect, clean, model, deploy, write up."""
+    """A mentee's end-to-end project: plan, collect, clean, model, deploy, write up.
+
+    One active project per mentee; the others are archived (`archived_at` set), read-only.
+    """
 
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
@@ -16,11 +20,19 @@ class Project(models.Model):
     problem_statement = models.TextField(max_length=5000)
     dataset = models.TextField(max_length=2000, help_text="Where the data comes from.")
     start_date = models.DateField()
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=models.Q(archived_at__isnull=True),
+                name="one_active_project_per_mentee",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -108,8 +120,6 @@ class CheckIn(models.Model):
     rejection_from = models.CharField(
         max_length=200, blank=True, help_text="An employer that turned the mentee down this week."
     )
-    feedback = models.TextField(blank=True, max_length=5000)
-    feedback_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -126,6 +136,27 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.mentorship_id} week of {self.week_start}"
+
+
+class CheckInFeedback(models.Model):
+    """One answer of the mentor to a submitted check-in: kept, never overwritten."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="feedback_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="checkin_feedback",
+    )
+    comment = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "check-in feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback on check-in {self.checkin_id}"
 
 
 class StallFlag(models.Model):

@@ -11,7 +11,7 @@ from mentorship.accounts.models import User
 from mentorship.core.errors import NotFoundError, PermissionDeniedError
 from mentorship.mentorships.models import Mentorship
 from mentorship.progress.experiments import Run, best_runs, changed_params, experiment_warnings
-from mentorship.progress.models import CheckIn, Experiment, Milestone, Project
+from mentorship.progress.models import CheckIn, CheckInFeedback, Experiment, Milestone, Project
 from mentorship.progress.review import Hint, MilestoneFacts, project_hints
 
 
@@ -24,7 +24,8 @@ def _active_mentor_of(mentee_field: str, user: User) -> Exists:
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
-    """A mentee's own projects; a mentor's active mentees' projects."""
+    """A mentee's own projects (active and archived); the projects of a mentor's mentees while
+    the mentorship is active: a former mentor finds none of them."""
     projects = Project.objects.prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
         "experiments",
@@ -37,7 +38,9 @@ def project_list(*, user: User) -> QuerySet[Project]:
 
 
 def project_get(*, user: User, project_id: int, write: bool = False) -> Project:
-    """A project the user may read; with `write`, one they own (their mentor gets a 403)."""
+    """A project the user may read (the reads under it: milestones, comments, progress, chart,
+    experiments); with `write`, one they own (their active mentor gets a 403, anyone else a
+    404)."""
     project = project_list(user=user).filter(pk=project_id).first()
     if project is None:
         raise NotFoundError("Not found.")
@@ -177,12 +180,30 @@ def progress_chart_data(*, project: Project, today: date | None = None) -> Chart
 
 
 def checkin_list(*, user: User, status: str | None = None) -> QuerySet[CheckIn]:
-    """The mentee's own check-ins, or a mentor's mentees' check-ins, newest first."""
-    checkins = CheckIn.objects.select_related("mentorship__mentee", "mentorship__mentor")
+    """The mentee's own check-ins (those of ended mentorships too, as history), or the check-ins
+    of a mentor's active mentorships, newest first, each with its feedback history."""
+    checkins = CheckIn.objects.select_related(
+        "mentorship__mentee", "mentorship__mentor"
+    ).prefetch_related(
+        Prefetch(
+            "feedback_entries",
+            queryset=CheckInFeedback.objects.select_related("author").order_by("created_at", "id"),
+        )
+    )
     if user.is_mentee:
         checkins = checkins.filter(mentorship__mentee=user)
     elif user.is_mentor:
-        checkins = checkins.filter(mentorship__mentor=user)
+        checkins = checkins.filter(
+            mentorship__mentor=user, mentorship__status=Mentorship.Status.ACTIVE
+        )
     else:
         return checkins.none()
     return checkins.filter(status=status) if status else checkins
+
+
+def checkin_get(*, user: User, checkin_id: int) -> CheckIn:
+    """One check-in of `checkin_list` (the same rule), or a 404."""
+    checkin = checkin_list(user=user).filter(pk=checkin_id).first()
+    if checkin is None:
+        raise NotFoundError("Not found.")
+    return checkin

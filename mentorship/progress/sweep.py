@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from mentorship.applications.selectors import job_search_counts
 from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import insert_skipping_conflicts
 from mentorship.mentorships.models import Mentorship
@@ -139,9 +140,12 @@ def _mark_missed(now: datetime) -> int:
 @transaction.atomic
 def _remind_open(now: datetime) -> int:
     due = list(
-        CheckIn.objects.filter(status=CheckIn.Status.OPEN, reminded_at__isnull=True).values_list(
-            "pk", "mentorship__mentee_id", "week_start"
-        )
+        # A check-in of a mentorship that ended meanwhile cannot be answered: no reminder.
+        CheckIn.objects.filter(
+            status=CheckIn.Status.OPEN,
+            reminded_at__isnull=True,
+            mentorship__status=Mentorship.Status.ACTIVE,
+        ).values_list("pk", "mentorship__mentee_id", "week_start")
     )
     drafts = [
         Draft(
@@ -203,10 +207,13 @@ def _flag_stalls(now: datetime) -> int:
         batch_size=2000,
         ignore_conflicts=True,
     )
+    # A former mentor is told nothing more about the mentee.
     unnotified = list(
-        StallFlag.objects.filter(cleared_at__isnull=True, notified_at__isnull=True).values_list(
-            "pk", "reason", "mentorship__mentor_id", "mentorship__mentee__name"
-        )
+        StallFlag.objects.filter(
+            cleared_at__isnull=True,
+            notified_at__isnull=True,
+            mentorship__status=Mentorship.Status.ACTIVE,
+        ).values_list("pk", "reason", "mentorship__mentor_id", "mentorship__mentee__name")
     )
     notifications_queue_bulk(
         drafts=[
@@ -230,8 +237,9 @@ def _flag_stalls(now: datetime) -> int:
 
 @transaction.atomic
 def _send_digests(now: datetime) -> int:
-    """One digest per mentor per ISO week: each mentee's latest answered (or missed) check-in
-    and their progress."""
+    """One digest per mentor per ISO week: each mentee's latest answered (or missed) check-in,
+    their progress, and the applications they sent and interviews they had in the last seven
+    days."""
     year, week, _ = now.isocalendar()
     prefix = f"digest:{year}-W{week:02d}:"
     mentorships = list(
@@ -258,18 +266,28 @@ def _send_digests(now: datetime) -> int:
     progress = {
         mentee_id: (done, total)
         for mentee_id, done, total in Milestone.objects.filter(
-            project__mentee__mentorships_as_mentee__status=Mentorship.Status.ACTIVE
+            project__mentee__mentorships_as_mentee__status=Mentorship.Status.ACTIVE,
+            project__archived_at__isnull=True,
         )
         .values("project__mentee_id")
         .annotate(done=Count("pk", filter=Q(status=Milestone.Status.DONE)), total=Count("pk"))
         .values_list("project__mentee_id", "done", "total")
     }
+    # The job search of the last seven days (applications sent, interviews held).
+    searching = job_search_counts(
+        mentee_ids=[row[2] for row in mentorships],
+        since=now.date() - timedelta(days=6),
+        until=now.date(),
+    )
     lines: dict[int, list[str]] = defaultdict(list)
     for mentorship_id, mentor_id, mentee_id, mentee_name in mentorships:
         done, total = progress.get(mentee_id, (0, 0))
         checkin = latest.get(mentorship_id, "none yet")
+        applied, interviews = searching.get(mentee_id, (0, 0))
         lines[mentor_id].append(
-            f"- {mentee_name or 'A mentee'}: check-in {checkin}; milestones {done}/{total} done"
+            f"- {mentee_name or 'A mentee'}: check-in {checkin}; milestones {done}/{total} done;"
+            f" this week {applied} application{'s' * (applied != 1)},"
+            f" {interviews} interview{'s' * (interviews != 1)}"
         )
     return notifications_queue_bulk(
         drafts=[

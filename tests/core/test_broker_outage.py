@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from celery.app.task import Task
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -48,9 +49,11 @@ def test_the_outbox_sweep_sends_what_was_left_behind(
     mentee, mailoutbox, django_capture_on_commit_callbacks
 ):
     stuck = Notification.objects.create(key="lost:1", recipient=mentee, subject="Hello", body="Hi")
-    Notification.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(timezone.now() + timedelta(hours=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert notifications_requeue_pending() == 1
 
     stuck.refresh_from_db()

@@ -250,8 +250,10 @@ def test_the_web_process_rides_out_a_redis_outage(database_url, tmp_path):
                 "-c",
                 "import django; django.setup()\n"
                 "from datetime import timedelta\n"
+                "from django.utils import timezone\n"
                 "from mentorship.notifications.services import notifications_requeue_pending\n"
-                "print(notifications_requeue_pending(older_than=timedelta(0)))\n",
+                "due_by = timezone.now() + timedelta(minutes=10)\n"
+                "print(notifications_requeue_pending(due_by=due_by))\n",
             ],
             cwd=ROOT,
             env={**stack.environment, "DJANGO_SETTINGS_MODULE": "mentorship.settings"},

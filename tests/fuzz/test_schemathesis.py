@@ -9,9 +9,9 @@ of schemathesis run too (ignored authentication, undocumented methods answer 405
 the two disabled in `_config` below.
 
 The database holds one of everything (a mentorship, a project with milestones, a check-in, a job
-description, an experiment, a finished matching run), so generated path ids hit real rows part of
-the time, and generated bodies get valid taxonomy slugs, dates and ids part of the time, so that
-successful answers are checked as well as errors.
+description, an experiment, a finished matching run, a job application), so generated path ids hit
+real rows part of the time, and generated bodies get valid taxonomy slugs, dates and ids part of
+the time, so that successful answers are checked as well as errors.
 """
 
 import json
@@ -31,6 +31,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from knox.models import AuthToken
 
+from mentorship.applications.services import application_create
 from mentorship.matching.runs import match_run_start
 from mentorship.profiles.services import job_description_create
 from mentorship.progress.models import CheckIn
@@ -106,6 +107,12 @@ def _valid_body(label: str, body: dict) -> dict:
         "start_date": today,
         "due_date": today,
         "hours_spent": "6.5",
+        "applied_on": today,
+        "status_on": today,
+        "happened_on": today,
+        "on": today,
+        "job_description": SEEDED["job_description_id"],
+        "application": SEEDED["application_id"],
         "evidence_url": "https://github.com/ada/churn",
     }
     patched = {name: known.get(name, value) for name, value in body.items()}
@@ -194,6 +201,9 @@ def _seed() -> dict[str, Any]:
         metric={"name": "auc", "value": 0.7, "higher_is_better": True},
         reference_id=None,
     )
+    application = application_create(
+        mentee=mentee, company="Acme", role="data-scientist", applied_on=today - timedelta(days=3)
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
         run = match_run_start(by=staff)
     SEEDED.clear()
@@ -207,6 +217,7 @@ def _seed() -> dict[str, Any]:
         project_id=project.pk,
         milestone_id=project.milestones.first().pk,
         experiment_id=experiment.pk,
+        application_id=application.pk,
         mentee_email=mentee.email,
     )
     return {"mentee": mentee, "mentor": mentor, "staff": staff}

@@ -525,6 +525,34 @@ def test_chunked_equals_unchunked_and_chunks_can_run_anywhere(
     assert _same(whole, ScoreResult.concatenate(parts))
 
 
+def test_scoring_some_mentor_rows_equals_the_whole_pool_with_only_those_eligible(
+    pool: Any, exclusions: np.ndarray
+) -> None:
+    # What the placement's fill rounds rely on: scored against the mentors with free seats only.
+    keep = np.flatnonzero(np.random.default_rng(3).random(len(pool.mentors)) < 0.2)
+    eligible = np.zeros(len(pool.mentors), dtype=bool)
+    eligible[keep] = pool.mentors.eligible[keep]
+    masked = MentorArrays(**{**vars(pool.mentors), "eligible": eligible})
+    settings = {"k": 10, "min_score": 0.35, "tie_band": 0.01}
+    whole = score(pool.mentees, masked, pool.role_similarity, DEFAULT_WEIGHTS, **settings,
+                  exclusions=exclusions)  # fmt: skip
+    within = engine.exclusions_within(exclusions, keep, len(pool.mentors))
+    some = score(
+        pool.mentees,
+        pool.mentors.rows(keep),
+        pool.role_similarity,
+        DEFAULT_WEIGHTS,
+        **settings,
+        exclusions=within,
+    )
+    listed = some.mentor_index >= 0
+    assert listed.sum() > len(pool.mentees)  # lists to compare, not empty rows
+    mapped = np.where(listed, keep[np.maximum(some.mentor_index, 0)], -1)
+    assert np.array_equal(mapped, whole.mentor_index)
+    assert np.array_equal(some.score, whole.score)
+    assert np.array_equal(some.components, whole.components)
+
+
 def _rows_of(mentees: MenteeArrays, start: int, stop: int) -> MenteeArrays:
     return MenteeArrays(
         ids=mentees.ids[start:stop],

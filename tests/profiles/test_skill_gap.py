@@ -38,7 +38,7 @@ def make_mentee(skills):
         partial=False,
         data={
             "target_role": Role.objects.get(slug="analyst"),
-            "timezone": "UTC",
+            "timezone": "Etc/UTC",
             "weekly_hours": 10,
             "languages": ["en"],
             "skills": [

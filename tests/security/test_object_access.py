@@ -16,7 +16,8 @@ each with their own objects.
 - a matching run gave every mentee matches.
 
 A mentee's project is readable by the mentee and by their ACTIVE mentor only; a former mentor
-(`mentor2` for `mentee3`) no longer sees it. Writes that answer 404 must write nothing: the tests
+(`mentor2` for `mentee3`) no longer sees it, nor the check-ins of that ended mentorship, which
+stay the mentee's read-only history. Writes that answer 404 must write nothing: the tests
 compare the tracked tables before and after.
 """
 
@@ -35,6 +36,7 @@ from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import JobDescription, MenteeProfile, MentorProfile
 from mentorship.progress.models import (
     CheckIn,
+    CheckInFeedback,
     Experiment,
     FollowUpReminder,
     Milestone,
@@ -183,7 +185,7 @@ LISTS: dict[str, dict[str, set[str]]] = {
         "mentee2": {"ci2_open", "ci2_submitted"},
         "mentee3": {"ci3_submitted"},
         "mentor1": {"ci1_open", "ci1_submitted"},
-        "mentor2": {"ci2_open", "ci2_submitted", "ci3_submitted"},
+        "mentor2": {"ci2_open", "ci2_submitted"},  # not ms3's: it ended
         "mentor3": set(),
         "staff": set(),
     },
@@ -325,6 +327,7 @@ TRACKED: tuple[type[Model], ...] = (
     MentorshipRequest,
     Mentorship,
     CheckIn,
+    CheckInFeedback,
     FollowUpReminder,
     Match,
 )
@@ -345,6 +348,9 @@ def _no_body(world: World) -> None:
 PROJECT_ENDPOINTS: tuple[tuple[str, str, Body], ...] = (
     ("GET", "/projects/{project}", _no_body),
     ("PATCH", "/projects/{project}", lambda w: {"title": "Taken over"}),
+    ("DELETE", "/projects/{project}", _no_body),
+    ("POST", "/projects/{project}/archive", _no_body),
+    ("POST", "/projects/{project}/restore", _no_body),
     (
         "POST",
         "/projects/{project}/milestones",
@@ -449,6 +455,9 @@ def _other_cases() -> list:
                 {"ci": checkin},
                 lambda w: {"summary": "Not mine"},
             )
+    for caller in CALLERS:
+        for checkin in _others(CHECKINS, LISTS["/checkins"][caller]):
+            add(caller, "GET", "/checkins/{ci}", {"ci": checkin}, _no_body)
     for mentor in MENTORS:
         received = LISTS["/mentorship-requests"][mentor]
         for request in _others(REQUESTS, received):

@@ -1,12 +1,12 @@
 """Who may call what: every operation of the OpenAPI schema, as every kind of caller.
 
-One world is built once for the module (see `tests.security.world`). In it `mentee` owns a
-profile, a job description, a project with milestones, an experiment and a comment, an ACTIVE
-mentorship with `matched_mentor` (an open check-in this week, a submitted one last week), a
-pending request to `unrelated_mentor`, matches and a matching run. `other_mentee` has a profile
-only; `unapproved_mentor` has a profile that staff have not approved; `spare_mentor` is an
-approved mentor nobody is linked to (the target of a new request). Path parameters are filled
-with the ids of `mentee`'s objects (the object the row is about).
+One world is built once for the module (see `tests.security.world`). In it `mentee` owns a profile,
+a job description, a project with milestones, an experiment and a comment, an ACTIVE mentorship
+with `matched_mentor` (an open check-in this week, a submitted one last week), a pending request to
+`unrelated_mentor`, matches, a matching run and a job application. `other_mentee` has a profile
+only; `unapproved_mentor` has a profile that staff have not approved; `spare_mentor` is an approved
+mentor nobody is linked to (the target of a new request). Path parameters are filled with the ids
+of `mentee`'s objects (the object the row is about).
 
 `EXPECTED[(method, path)][caller]` is the status a correct service answers. Allowed callers send
 a minimal valid body, so they expect a 2xx; each cell runs in its own rolled-back transaction, so
@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from mentorship.accounts.models import User
 from mentorship.accounts.tokens import email_change_token_make, password_reset_token_make
+from mentorship.applications.models import JobApplication
 from mentorship.matching.models import Match, MatchRun
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.notifications.preferences import unsubscribe_token_make
@@ -41,6 +42,7 @@ from tests.security.world import (
     first_milestone,
     load_taxonomy,
     module_world,
+    new_application,
     new_checkins,
     new_comment,
     new_experiment,
@@ -157,6 +159,13 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
     "/projects/{project_id}": {
                                       "GET":    (401, 200, 404, 200, 404, 404, 404),
                                       "PATCH":  (401, 200, 404, 403, 404, 404, 404),
+                                      "DELETE": (401, 204, 404, 403, 404, 404, 404),
+    },
+    "/projects/{project_id}/archive": {
+                                      "POST":   (401, 200, 404, 403, 404, 404, 404),
+    },
+    "/projects/{project_id}/restore": {
+                                      "POST":   (401, 200, 404, 403, 404, 404, 404),
     },
     "/projects/{project_id}/milestones": {
                                       "POST":   (401, 201, 404, 403, 404, 404, 404),
@@ -180,10 +189,26 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
                                       "POST":   (401, 201, 404, 403, 404, 404, 404),
     },
     "/checkins":                     {"GET":    (401, 200, 200, 200, 200, 200, 200)},
+    "/checkins/{checkin_id}":        {"GET":    (401, 200, 404, 200, 404, 404, 404)},
     "/checkins/{checkin_id}/submit": {"POST":   (401, 200, 404, 403, 403, 403, 403)},
     "/checkins/{checkin_id}/feedback": {
                                       "POST":   (401, 403, 403, 200, 404, 404, 403),
     },
+    "/applications": {
+                                      "GET":    (401, 200, 200, 200, 200, 200, 200),
+                                      "POST":   (401, 201, 201, 403, 403, 403, 403),
+    },
+    "/applications/{application_id}": {
+                                      "GET":    (401, 200, 404, 200, 404, 404, 404),
+                                      "PATCH":  (401, 200, 404, 403, 404, 404, 404),
+    },
+    "/applications/{application_id}/interviews": {
+                                      "POST":   (401, 201, 404, 403, 404, 404, 404),
+    },
+    "/applications/{application_id}/comments": {
+                                      "POST":   (401, 201, 404, 201, 404, 404, 404),
+    },
+    "/me/hired":                     {"POST":   (401, 200, 200, 403, 403, 403, 403)},
 }
 # fmt: on
 
@@ -218,6 +243,7 @@ class World:
     submitted_checkin: CheckIn
     pending_request: MentorshipRequest
     run: MatchRun
+    application: JobApplication
 
     def user(self, caller: str) -> User:
         return getattr(self, caller)
@@ -255,6 +281,7 @@ def build_world() -> World:
             mentee=mentee, mentor=unrelated_mentor, message="Please mentor me"
         ),
         run=run_matching(),
+        application=new_application(mentee),
     )
     assert world.run.status == MatchRun.Status.DONE
     assert Match.objects.filter(mentee=mentee).exists()
@@ -279,6 +306,7 @@ DEFAULT_PARAMS: dict[str, Callable[[World], int]] = {
     "checkin_id": lambda w: w.open_checkin.pk,
     "project_id": lambda w: w.project.pk,
     "milestone_id": lambda w: w.milestone.pk,
+    "application_id": lambda w: w.application.pk,
 }
 # ... except where the row is about another object: feedback goes on a submitted check-in, and
 # approving is about a mentor who is not approved yet.
@@ -373,6 +401,18 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | None]] = {
         "hours_spent": "6.5",
     },
     ("POST", f"{API}/checkins/{{checkin_id}}/feedback"): lambda w: {"comment": "Nice progress."},
+    ("POST", f"{API}/applications"): lambda w: {
+        "company": "Initech",
+        "role": ROLE,
+        "applied_on": timezone.localdate().isoformat(),
+    },
+    ("PATCH", f"{API}/applications/{{application_id}}"): lambda w: {"status": "screening"},
+    ("POST", f"{API}/applications/{{application_id}}/interviews"): lambda w: {
+        "kind": "phone",
+        "happened_on": timezone.localdate().isoformat(),
+    },
+    ("POST", f"{API}/applications/{{application_id}}/comments"): lambda w: {"body": "Go for it"},
+    ("POST", f"{API}/me/hired"): lambda w: {},
 }
 
 
@@ -396,8 +436,14 @@ def _end_mentees_mentorship(world: World) -> None:
     )
 
 
+def _archive_mentees_project(world: World) -> None:
+    """A mentee has one active project: a new one comes once the current one is archived."""
+    Project.objects.filter(pk=world.project.pk).update(archived_at=timezone.now())
+
+
 # State a row needs on top of the world, set up inside the cell's own transaction.
 ARRANGE: dict[tuple[str, str], Callable[[World], None]] = {
+    ("POST", f"{API}/projects"): _archive_mentees_project,
     ("POST", f"{API}/mentorship-requests"): _end_mentees_mentorship,
     ("POST", f"{API}/mentorship-requests/{{request_id}}/accept"): _end_mentees_mentorship,
     ("POST", f"{API}/auth/verify-email/resend"): _unverify_everyone,
@@ -478,6 +524,8 @@ def test_every_write_of_an_allowed_caller_has_a_body() -> None:
         ("POST", f"{API}/mentorship-requests/{{request_id}}/cancel"),
         ("POST", f"{API}/auth/verify-email/resend"),
         ("POST", f"{API}/unsubscribe"),
+        ("POST", f"{API}/projects/{{project_id}}/archive"),
+        ("POST", f"{API}/projects/{{project_id}}/restore"),
     }
     writes = {op for op in EXPECTED if op[0] in {"POST", "PUT", "PATCH"}}
     assert writes - no_body <= BODIES.keys(), sorted(writes - no_body - BODIES.keys())

@@ -18,6 +18,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.applications.models import JobApplication
+from mentorship.applications.services import application_create
 from mentorship.matching.models import MatchRun
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import JobDescription
@@ -131,6 +133,15 @@ def new_checkins(mentorship: Mentorship) -> tuple[CheckIn, CheckIn]:
         submitted_at=now - timedelta(days=5),
     )
     return open_checkin, submitted
+
+
+def new_application(mentee: User, company: str = "Acme") -> JobApplication:
+    return application_create(
+        mentee=mentee,
+        company=company,
+        role=ROLE,
+        applied_on=timezone.localdate() - timedelta(days=3),
+    )
 
 
 def run_matching() -> MatchRun:

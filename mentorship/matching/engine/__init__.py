@@ -110,6 +110,7 @@ from mentorship.matching.engine.arrays import (
     MentorArrays,
     ScoreResult,
     csr_from_parts,
+    exclusions_within,
     normalise_weights,
     timezone_overlap,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "PreparedMentors",
     "ScoreResult",
     "csr_from_parts",
+    "exclusions_within",
     "normalise_weights",
     "score",
     "score_chunk",

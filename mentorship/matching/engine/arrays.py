@@ -160,6 +160,32 @@ class MentorArrays:
     def __len__(self) -> int:
         return int(self.ids.shape[0])
 
+    def rows(self, keep: np.ndarray) -> "MentorArrays":
+        """The mentors at these ascending row indices, in that order. A pair's score does not
+        depend on the other mentors of the pool, so scoring against the rows kept gives the
+        same scores and order as scoring against the whole pool with only those eligible."""
+        keep = np.asarray(keep, dtype=np.int64)
+        return MentorArrays(
+            ids=self.ids[keep],
+            roles=self.roles[keep],
+            background=self.background[keep],
+            utc_offset=self.utc_offset[keep],
+            languages=self.languages[keep],
+            skill_level=self.skill_level[keep],
+            eligible=self.eligible[keep],
+            free_seats=self.free_seats[keep],
+        )
+
+
+def exclusions_within(exclusions: Any, keep: np.ndarray, mentors: int) -> np.ndarray:
+    """(mentee, mentor index) exclusion pairs of a pool of ``mentors`` rows, re-indexed to the
+    rows ``keep`` (ascending) of `MentorArrays.rows`; pairs of mentors not kept are dropped."""
+    pairs = np.asarray(exclusions if exclusions is not None else (), dtype=np.int64).reshape(-1, 2)
+    position = np.full(mentors, -1, dtype=np.int64)
+    position[np.asarray(keep, dtype=np.int64)] = np.arange(len(keep))
+    moved = position[pairs[:, 1]]
+    return np.column_stack([pairs[moved >= 0, 0], moved[moved >= 0]])
+
 
 @dataclass(frozen=True, eq=False)
 class ScoreResult:

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
-from mentorship.progress.models import CheckIn
+from mentorship.progress.checkins import checkin_feedback
 from tests.security.world import (
     load_taxonomy,
     new_checkins,
@@ -35,7 +35,8 @@ def test_the_export_holds_the_rows_the_test_created(client_for, django_capture_o
         new_comment(project, mentee, "Week one done")
         new_comment(project, mentor, "Nice start")
         _, submitted = new_checkins(mentorship)
-        CheckIn.objects.filter(pk=submitted.pk).update(feedback="Great cleaning work")
+        checkin_feedback(checkin_id=submitted.pk, by=mentor, comment="Great cleaning work")
+        checkin_feedback(checkin_id=submitted.pk, by=mentor, comment="Now a baseline")
     run_matching()
 
     response = client_for(mentee).get(URL)
@@ -58,9 +59,15 @@ def test_the_export_holds_the_rows_the_test_created(client_for, django_capture_o
     assert len(exported_project["milestones"]) == project.milestones.count()
     assert [e["name"] for e in exported_project["experiments"]] == [experiment.name]
     assert [c["body"] for c in exported_project["comments"]] == ["Week one done", "Nice start"]
-    assert "Great cleaning work" in [checkin["feedback"] for checkin in export["checkins"]]
+    (answered,) = [checkin for checkin in export["checkins"] if checkin["id"] == submitted.pk]
+    history = answered["feedback_history"]
+    assert [entry["comment"] for entry in history] == ["Great cleaning work", "Now a baseline"]
+    assert {entry["author"] for entry in history} == {mentor.pk}
+    assert all(entry["created_at"] for entry in history)
     assert export["notification_preferences"]["digests"] is True
-    assert [email["body"] for email in export["emails"]] == ["Nice start"]
+    assert sorted(email["body"] for email in export["emails"]) == sorted(
+        ["Nice start", "Great cleaning work", "Now a baseline"]
+    ), "the mentor's comment and each feedback emailed the mentee"
     json.dumps(export, cls=DjangoJSONEncoder)
 
 

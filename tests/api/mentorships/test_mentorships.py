@@ -22,6 +22,7 @@ MENTORSHIP_FIELDS = {
     "started_at",
     "ended_at",
     "end_reason",
+    "outcome",
     "contact",
 }
 

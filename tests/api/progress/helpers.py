@@ -30,6 +30,7 @@ PROJECT_FIELDS = {
     "milestones",
     "hints",
     "best_experiments",
+    "archived_at",
     "created_at",
     "updated_at",
 }
@@ -71,16 +72,31 @@ def assert_invalid(response, *fields: str) -> dict:
 
 
 def make_project(
-    mentee: User, *, title: str = "Which customers churn", start_date: date = TODAY, **fields
+    mentee: User,
+    *,
+    title: str = "Which customers churn",
+    start_date: date = TODAY,
+    archived: bool = False,
+    **fields,
 ) -> Project:
-    """A project written through the service, milestones from the mentee's role template."""
-    return projects.project_create(
+    """A project written through the service, milestones from the mentee's role template.
+
+    With `archived`, an archived one, and the mentee's active project (if any) stays active.
+    """
+    active = Project.objects.filter(mentee=mentee, archived_at__isnull=True)
+    current = list(active.values_list("pk", flat=True)) if archived else []
+    Project.objects.filter(pk__in=current).update(archived_at=timezone.now())
+    project = projects.project_create(
         mentee=mentee,
         title=title,
         problem_statement=fields.get("problem_statement", "Predict churn from support tickets."),
         dataset=fields.get("dataset", "Tickets scraped from our own help desk."),
         start_date=start_date,
     )
+    if archived:
+        project = projects.project_archive(project=project)
+        Project.objects.filter(pk__in=current).update(archived_at=None)
+    return project
 
 
 def activate(mentee: User, mentor: User) -> Mentorship:

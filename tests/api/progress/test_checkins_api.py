@@ -2,7 +2,8 @@
 
 Each week an active mentorship gets a check-in. The mentee answers it once, moving their own
 milestones and naming an employer that said "not yet" (a follow-up reminder in three weeks); the
-mentor answers a submitted check-in, and the mentee is emailed once however often it is edited.
+mentor answers a submitted check-in as often as they like: every answer is kept in the
+check-in's feedback history, and the mentee is emailed about each one.
 """
 
 from datetime import date, timedelta
@@ -11,7 +12,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from mentorship.progress.models import CheckIn, FollowUpReminder, Milestone, StallFlag
+from mentorship.progress.models import (
+    CheckIn,
+    CheckInFeedback,
+    FollowUpReminder,
+    Milestone,
+    StallFlag,
+)
 from tests.api.progress.helpers import (
     CHECKINS,
     TODAY,
@@ -40,8 +47,10 @@ CHECKIN_FIELDS = {
     "rejection_from",
     "feedback",
     "feedback_at",
+    "feedback_history",
     "opened_at",
     "submitted_at",
+    "job_search",
 }
 ANSWER = {"summary": "Cleaned the data", "blockers": "", "next_steps": "Baseline model"}
 
@@ -367,8 +376,14 @@ def test_the_mentor_answers_a_submitted_checkin_and_the_mentee_is_emailed(
     assert "Great progress!" in mailoutbox[0].body
 
 
-def test_editing_feedback_keeps_the_last_comment_and_emails_only_once(
-    mentor_client, submitted, mailoutbox, django_capture_on_commit_callbacks
+def test_a_second_feedback_is_added_to_the_history_and_emailed_too(
+    mentor_client,
+    mentee_client,
+    mentor,
+    mentee,
+    submitted,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = mentor_client.post(feedback_url(submitted), {"comment": "Nice work"})
@@ -376,9 +391,19 @@ def test_editing_feedback_keeps_the_last_comment_and_emails_only_once(
         second = mentor_client.post(feedback_url(submitted), {"comment": "Nice work, and ship it"})
 
     assert (first.status_code, second.status_code) == (200, 200)
-    submitted.refresh_from_db()
-    assert submitted.feedback == "Nice work, and ship it"
-    assert len(mailoutbox) == 1
+    body = second.json()
+    assert body["feedback"] == "Nice work, and ship it", "the latest one"
+    history = body["feedback_history"]
+    assert [entry["comment"] for entry in history] == ["Nice work", "Nice work, and ship it"]
+    assert {(entry["author"], entry["author_name"]) for entry in history} == {
+        (mentor.pk, mentor.name)
+    }
+    assert all(entry["created_at"] for entry in history)
+    (listed,) = mentee_client.get(CHECKINS).json()["results"]
+    assert listed["feedback_history"] == history
+    assert [message.to for message in mailoutbox] == [[mentee.email], [mentee.email]]
+    assert "Nice work" in mailoutbox[0].body
+    assert "Nice work, and ship it" in mailoutbox[1].body
 
 
 def test_an_unrelated_mentor_cannot_answer(
@@ -388,8 +413,7 @@ def test_an_unrelated_mentor_cannot_answer(
         response = client_for(make_mentor()).post(feedback_url(submitted), {"comment": "Hi"})
 
     assert_error(response, 404, "not_found")
-    submitted.refresh_from_db()
-    assert submitted.feedback == ""
+    assert not CheckInFeedback.objects.filter(checkin=submitted).exists()
     assert mailoutbox == []
 
 
@@ -403,8 +427,7 @@ def test_an_open_checkin_gets_no_feedback_yet(mentor_client, checkin, mailoutbox
     response = mentor_client.post(feedback_url(checkin), {"comment": "Waiting for you"})
 
     assert_error(response, 409, "not_submitted")
-    checkin.refresh_from_db()
-    assert (checkin.feedback, checkin.feedback_at) == ("", None)
+    assert not CheckInFeedback.objects.filter(checkin=checkin).exists()
 
 
 @pytest.mark.parametrize(

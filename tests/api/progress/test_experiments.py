@@ -126,7 +126,7 @@ def test_the_list_shows_every_run_with_its_comparison_oldest_first(mentee_client
 def test_a_reference_from_another_project_is_a_400_on_reference(
     record, mentee, make_mentee, project
 ):
-    own_other = make_project(mentee, title="Second")
+    own_other = make_project(mentee, title="Second", archived=True)
     theirs = make_project(make_mentee(), title="Theirs")
     foreign = [
         Experiment.objects.create(

@@ -1,0 +1,1 @@
+"""The job search until hired: applications, their history of events, interviews and the hire."""
