@@ -34,11 +34,13 @@ def seed_mentorships(mentees: int, mentors: int) -> None:
     )
     with connection.cursor() as cursor:
         with cursor.cursor.copy(
-            "COPY mentorships_mentorship (mentee_id, mentor_id, status, started_at, end_reason) "
-            "FROM STDIN"
+            "COPY mentorships_mentorship (mentee_id, mentor_id, status, started_at, end_reason, "
+            "outcome) FROM STDIN"
         ) as copy:
             for mentee_id in range(1, mentees + 1):
-                copy.write_row((mentee_id, mentees + 1 + mentee_id % mentors, "active", now, ""))
+                copy.write_row(
+                    (mentee_id, mentees + 1 + mentee_id % mentors, "active", now, "", "")
+                )
         with cursor.cursor.copy(
             "COPY progress_project (id, mentee_id, title, problem_statement, dataset, start_date, "
             "created_at, updated_at) FROM STDIN"
