@@ -28,7 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.pipeline import ROOT, _database_urls, _recreate_database, emit, note, seed
+from bench.pipeline import ROOT, emit, note, scratch_database, seed
 
 USERS = 50
 
@@ -110,21 +110,14 @@ def _locust(host: str, world: Path, mode: str, seconds: int, out: Path) -> dict[
 def main() -> int:
     small = os.environ.get("BENCH_SCALE", "full") == "small"
     saturation_seconds, warmup_seconds, mixed_seconds = (10, 5, 10) if small else (30, 15, 60)
-    admin_url, load_url = _database_urls(suffix="_load")
-    _recreate_database(admin_url, load_url)
-    os.environ["DATABASE_URL"] = load_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("EMAIL_URL", "dummymail://")
-    import django
+    with scratch_database("_load"):
+        return _load(saturation_seconds, warmup_seconds, mixed_seconds)
 
-    django.setup()
-    from django.core.management import call_command
 
+def _load(saturation_seconds: int, warmup_seconds: int, mixed_seconds: int) -> int:
     from mentorship.celery import app
 
     app.conf.task_always_eager = True  # seeding sends nothing to a broker
-    call_command("migrate", verbosity=0)
-    call_command("load_taxonomy", verbosity=0, stdout=sys.stderr)
     seed(10_000, 1_000)
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     world = work / "world.json"

@@ -1,8 +1,9 @@
 """The weekly check-in sweep at scale: 100,000 active mentorships on PostgreSQL.
 
 `python -m bench sweep` (needs `DATABASE_URL` pointing at PostgreSQL; `BENCH_SCALE=small`: 5,000):
-creates a scratch database like `bench pipeline`, seeds the mentees and mentors of that benchmark,
-one active mentorship and one six-milestone project per mentee (COPY), then times
+creates a scratch database of its own (`<name>_sweep`, dropped afterwards), seeds the mentees and
+mentors of `bench pipeline`, one active mentorship and one six-milestone project per mentee
+(COPY), then times
 `open_weekly_checkins()`: the first sweep of a week (opens every check-in, queues every reminder
 and digest), a second sweep right after (nothing to do: the idempotent path), the first sweep of
 the next week (also marks every check-in of the week before missed) and of the week after (also
@@ -11,10 +12,9 @@ flags every mentee as stalled, two missed in a row, and emails every mentor abou
 
 import datetime as dt
 import os
-import sys
 import time
 
-from bench.pipeline import _database_urls, _recreate_database, emit, note, seed
+from bench.pipeline import emit, note, scratch_database, seed
 
 SCALES = {"full": (100_000, 10_000), "small": (5_000, 500)}
 
@@ -34,11 +34,13 @@ def seed_mentorships(mentees: int, mentors: int) -> None:
     )
     with connection.cursor() as cursor:
         with cursor.cursor.copy(
-            "COPY mentorships_mentorship (mentee_id, mentor_id, status, started_at, end_reason) "
-            "FROM STDIN"
+            "COPY mentorships_mentorship (mentee_id, mentor_id, status, started_at, end_reason, "
+            "outcome) FROM STDIN"
         ) as copy:
             for mentee_id in range(1, mentees + 1):
-                copy.write_row((mentee_id, mentees + 1 + mentee_id % mentors, "active", now, ""))
+                copy.write_row(
+                    (mentee_id, mentees + 1 + mentee_id % mentors, "active", now, "", "")
+                )
         with cursor.cursor.copy(
             "COPY progress_project (id, mentee_id, title, problem_statement, dataset, start_date, "
             "created_at, updated_at) FROM STDIN"
@@ -65,21 +67,14 @@ def seed_mentorships(mentees: int, mentors: int) -> None:
 def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "full")
     mentees, mentors = SCALES[scale]
-    admin_url, bench_url = _database_urls()
-    _recreate_database(admin_url, bench_url)
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("EMAIL_URL", "dummymail://")
-    import django
+    with scratch_database("_sweep"):
+        return _sweeps(mentees, mentors)
 
-    django.setup()
-    from django.core.management import call_command
 
+def _sweeps(mentees: int, mentors: int) -> int:
     from mentorship.celery import app
     from mentorship.progress.sweep import open_weekly_checkins
 
-    call_command("migrate", verbosity=0)
-    call_command("load_taxonomy", verbosity=0, stdout=sys.stderr)
     seed(mentees, mentors)
     seed_mentorships(mentees, mentors)
     # No worker runs here: queued deliveries stay in the broker and are dropped afterwards.

@@ -1,5 +1,6 @@
 """Matches as each side sees them, and matching runs for staff."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -144,6 +145,81 @@ class MatchSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return "mentor" if user is not None and getattr(user, "is_mentor", False) else "mentee"
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def match_page_data(
+    rows: Sequence[dict[str, Any]],
+    *,
+    reader: Reader,
+    counterparts: Mapping[int, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """A page of matches exactly as `MatchSerializer` represents them (fields, order, types),
+    built from plain rows (`selectors.match_page_rows`) and the other side's profiles
+    (`selectors.match_counterparts`): the most read page runs no serializer field per value.
+    `MatchSerializer` stays the documented shape (OpenAPI) and the reference the API tests
+    compare this with."""
+    names = names_for(row["explanation_codes"] for row in rows)
+    other = "mentee" if reader == "mentor" else "mentor"
+    shown = _mentee_shown if other == "mentee" else _mentor_shown
+    data = []
+    for row in rows:
+        profile = counterparts.get(row["other_id"])
+        components = row["components"]
+        match = {
+            "id": row["id"],
+            "score": float(row["score"]),
+            "rank": row["rank"],
+            "suggested": row["suggested"],
+            "components": {name: float(components[name]) for name in COMPONENTS},
+            "explanation": render(row["explanation_codes"], reader=reader, names=names),
+            "explanation_codes": row["explanation_codes"],
+            "mentor": None,
+            "mentee": None,
+            "computed_at": _DATETIME.to_representation(row["computed_at"]),
+        }
+        match[other] = shown(profile) if profile is not None else None
+        data.append(match)
+    return data
+
+
+def _skills(profile: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"skill": slug, "name": name, "level": level} for slug, name, level in profile["skills"]
+    ]
+
+
+def _mentor_shown(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """`MentorPublicProfileSerializer`'s representation."""
+    return {
+        "id": profile["user_id"],
+        "name": profile["name"],
+        "roles": list(profile["roles"]),
+        "skills": _skills(profile),
+        "bio": profile["bio"],
+        "background": profile["background_slug"],
+        "years_experience": profile["years_experience"],
+        "timezone": profile["timezone"],
+        "languages": profile["languages"],
+        "accepting": profile["accepting"],
+    }
+
+
+def _mentee_shown(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """`MenteePublicProfileSerializer`'s representation."""
+    return {
+        "id": profile["user_id"],
+        "name": profile["name"],
+        "target_role": profile["target_role_slug"],
+        "background": profile["background_slug"],
+        "skills": _skills(profile),
+        "goals": profile["goals"],
+        "timezone": profile["timezone"],
+        "weekly_hours": profile["weekly_hours"],
+        "languages": profile["languages"],
+    }
 
 
 class MatchFilterSerializer(serializers.Serializer):

@@ -19,12 +19,14 @@ from api.matching.serializers import (
     MatchRunInputSerializer,
     MatchRunSerializer,
     MatchSerializer,
+    match_page_data,
 )
 from api.pagination import PageNumberPagination
 from api.permissions import IsStaff
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import runs, selectors
 from mentorship.matching.cache import cache_page, cached_page, page_key
+from mentorship.matching.wording import Reader
 
 
 class MatchPagination(PageNumberPagination):
@@ -95,23 +97,40 @@ class MatchListView(ListAPIView):
 
     def list(self, request, *args, **kwargs):
         """The page from the cache as the JSON bytes it was rendered to (no unpickling of nested
-        data, no rendering again), or computed, rendered and cached."""
+        data, no rendering again), or computed from plain rows (`serializers.match_page_data`:
+        no model instance, no serializer field per value), rendered once, cached and sent."""
+        user = request_user(request)
         paginator = self.paginator
         normal = self._normal_query(request)
         if normal is None or not isinstance(paginator, MatchPagination):
             return super().list(request, *args, **kwargs)  # an invalid parameter: its error
         page_key_query, paginator.known_query = normal
         query = hashlib.sha256(page_key_query.encode()).hexdigest()
-        key = page_key(user_id=request_user(request).pk, query=query)
+        key = page_key(user_id=user.pk, query=query)
         if key is not None:
             cached = cached_page(key)
             if isinstance(cached, bytes):
                 return HttpResponse(cached, content_type="application/json")
-        response = super().list(request, *args, **kwargs)
-        if key is not None and response.status_code == 200:
-            renderer = request.accepted_renderer
-            cache_page(key, renderer.render(response.data, renderer.media_type), self.PAGE_TTL)
-        return response
+        queryset = self.filter_queryset(self.get_queryset())
+        reader: Reader = "mentor" if user.is_mentor else "mentee"
+        # A mentee's list is short (the top k and at most one suggestion beyond it): read whole,
+        # it is counted and paged in memory, one query instead of a count and a page.
+        listed = list(queryset) if reader == "mentee" else queryset
+        page = self.paginate_queryset(listed)
+        rows = list(page if page is not None else listed)
+        counterparts = selectors.match_counterparts(
+            kind="mentee" if reader == "mentor" else "mentor",
+            user_ids=[row["other_id"] for row in rows],
+        )
+        data = match_page_data(rows, reader=reader, counterparts=counterparts)
+        response = self.get_paginated_response(data) if page is not None else Response(data)
+        renderer = request.accepted_renderer
+        if renderer.media_type != "application/json":  # the browsable API
+            return response
+        content = renderer.render(response.data, renderer.media_type)
+        if key is not None:
+            cache_page(key, content, self.PAGE_TTL)
+        return HttpResponse(content, content_type="application/json")
 
     def _normal_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
         """(the page's cache key part, the parameters its links carry), or None when a known
@@ -151,7 +170,7 @@ class MatchListView(ListAPIView):
     def get_queryset(self):
         filters = MatchFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.match_list(
+        return selectors.match_page_rows(
             user=request_user(self.request), min_score=filters.validated_data.get("min_score")
         )
 

@@ -1,9 +1,12 @@
 """Reads for matching: a user's ranked matches and why a list is short, and runs for staff."""
 
+import json
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from mentorship.accounts.models import User
@@ -12,6 +15,7 @@ from mentorship.matching.models import Match, MatchRun
 from mentorship.matching.wording import reason
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import MenteeProfile, MenteeSkill, MentorProfile, MentorSkill
+from mentorship.taxonomy.models import Background, Role, Skill
 
 
 def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]:
@@ -53,6 +57,107 @@ def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]
     else:
         return Match.objects.none()
     return matches.filter(score__gte=min_score) if min_score is not None else matches
+
+
+# What a match page shows of each match (`match_page_rows`), besides the other person.
+MATCH_PAGE_FIELDS = (
+    "id",
+    "score",
+    "rank",
+    "suggested",
+    "components",
+    "explanation_codes",
+    "computed_at",
+)
+
+
+def match_page_rows(*, user: User, min_score: float | None = None) -> QuerySet[Match, dict]:
+    """`match_list` as plain rows (`MATCH_PAGE_FIELDS` and `other_id`, the other person), in
+    the same order: the most read page builds no model instance. The other side's profiles come
+    from `match_counterparts`, for the page's rows only."""
+    if user.is_mentee:
+        rows = (
+            Match.objects.filter(mentee=user, mentor__mentor_profile__approved=True)
+            .order_by("rank", "mentor_id")
+            .values(*MATCH_PAGE_FIELDS, other_id=F("mentor_id"))
+        )
+    elif user.is_mentor:
+        rows = (
+            Match.objects.filter(mentor=user)
+            .order_by("-score", "mentee_id")
+            .values(*MATCH_PAGE_FIELDS, other_id=F("mentee_id"))
+        )
+    else:
+        return Match.objects.none().values(*MATCH_PAGE_FIELDS)
+    return rows.filter(score__gte=min_score) if min_score is not None else rows
+
+
+def match_counterparts(*, kind: str, user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The public profiles of these mentors (`kind="mentor"`) or mentees, by user id, as plain
+    values in three plain SQL queries (a page asks for 20; building the ORM's queries cost more
+    than running them): the profile with the person's name and the slugs it refers to, the
+    roles (mentors; by name), and the skills with their levels (by skill name), in the order of
+    `match_list`'s prefetches, so a page reads the same either way."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    user, background = quote(User._meta.db_table), quote(Background._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    profile_model: type[MentorProfile] | type[MenteeProfile]
+    skill_model: type[MentorSkill] | type[MenteeSkill]
+    if kind == "mentor":
+        profile_model, skill_model = MentorProfile, MentorSkill
+        columns = "p.bio, p.years_experience, p.accepting"
+        names = ("bio", "years_experience", "accepting")
+        extra_join = ""
+    else:
+        profile_model, skill_model = MenteeProfile, MenteeSkill
+        columns = "r.slug, p.goals, p.weekly_hours"
+        names = ("target_role_slug", "goals", "weekly_hours")
+        extra_join = f"JOIN {quote(Role._meta.db_table)} r ON r.id = p.target_role_id"
+    profiles: dict[int, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.user_id, u.name, b.slug, p.timezone, p.languages, {columns} "  # noqa: S608
+            f"FROM {quote(profile_model._meta.db_table)} p JOIN {user} u ON u.id = p.user_id "
+            f"LEFT JOIN {background} b ON b.id = p.background_id {extra_join} "
+            f"WHERE p.user_id IN ({marks})",
+            ids,
+        )
+        for user_id, name, background_slug, zone, languages, *rest in cursor.fetchall():
+            profiles[user_id] = {
+                "user_id": user_id,
+                "name": name,
+                "background_slug": background_slug,
+                "timezone": zone,
+                "languages": json.loads(languages) if isinstance(languages, str) else languages,
+                **dict(zip(names, rest, strict=True)),
+                "roles": [],
+                "skills": [],
+            }
+            if kind == "mentor":  # SQLite returns its booleans as 0 and 1
+                profiles[user_id]["accepting"] = bool(profiles[user_id]["accepting"])
+        if kind == "mentor":
+            through = MentorProfile.roles.through._meta.db_table
+            cursor.execute(
+                f"SELECT m.mentorprofile_id, r.slug FROM {quote(through)} m "  # noqa: S608
+                f"JOIN {quote(Role._meta.db_table)} r ON r.id = m.role_id "
+                f"WHERE m.mentorprofile_id IN ({marks}) ORDER BY r.name, r.id",
+                ids,
+            )
+            for profile_id, slug in cursor.fetchall():
+                profiles[profile_id]["roles"].append(slug)
+        cursor.execute(
+            f"SELECT s.profile_id, k.slug, k.name, s.level "  # noqa: S608
+            f"FROM {quote(skill_model._meta.db_table)} s "
+            f"JOIN {quote(Skill._meta.db_table)} k ON k.id = s.skill_id "
+            f"WHERE s.profile_id IN ({marks}) ORDER BY k.name, s.id",
+            ids,
+        )
+        for profile_id, slug, name, level in cursor.fetchall():
+            profiles[profile_id]["skills"].append((slug, name, level))
+    return profiles
 
 
 def match_counterpart_ids(*, user_id: int, kind: str) -> list[int]:

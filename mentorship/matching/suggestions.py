@@ -29,7 +29,7 @@ from mentorship.matching import engine
 from mentorship.matching.cache import matches_changed
 from mentorship.matching.components import COMPONENTS
 from mentorship.matching.engine.ties import best_tickets
-from mentorship.matching.features import mentee_batch_load
+from mentorship.matching.features import MenteeBatch, mentee_batch_load
 from mentorship.matching.models import Match
 from mentorship.matching.placement import STABLE, Lists, place
 from mentorship.matching.snapshot import Snapshot
@@ -57,15 +57,71 @@ class _Pair:
     explanation: str
 
 
+@dataclass
+class _Returned:
+    """The pairs one fill round returned, as columns: mentee ids, mentor columns, scores and
+    components (float64, `COMPONENTS` order, as stored)."""
+
+    mentees: np.ndarray
+    columns: np.ndarray
+    scores: np.ndarray
+    components: np.ndarray
+
+
+def _take(batch: MenteeBatch, rows: np.ndarray) -> MenteeBatch:
+    """These rows of a loaded batch (and their exclusions), in this order."""
+    arrays = batch.arrays
+    taken = engine.MenteeArrays(
+        ids=arrays.ids[rows],
+        target_role=arrays.target_role[rows],
+        background=arrays.background[rows],
+        utc_offset=arrays.utc_offset[rows],
+        languages=arrays.languages[rows],
+        gap_weight=arrays.gap_weight[rows],
+        gap_level=arrays.gap_level[rows],
+        allow_no_overlap=arrays.allow_no_overlap[rows],
+    )
+    position = np.full(len(arrays), -1, dtype=np.int64)
+    position[rows] = np.arange(rows.shape[0])
+    exclusions = np.asarray(batch.exclusions, dtype=np.int64).reshape(-1, 2)
+    if exclusions.shape[0]:
+        moved = position[exclusions[:, 0]]
+        exclusions = np.column_stack([moved, exclusions[:, 1]])[moved >= 0]
+    return MenteeBatch(taken, exclusions)
+
+
 class _Filler:
     """The fill rounds' engine call: mentees ranked against the mentors with free seats only
-    (the pool's arrays with those mentors eligible), each returned pair kept with its
-    components and explanation in case it is chosen."""
+    (the pool's arrays with those mentors eligible). A mentee's features are loaded once for all
+    rounds; the returned pairs are kept as columns, and only the pairs a placement chooses are
+    explained (`chosen`): the fill rounds of a full run rank tens of thousands of mentees, round
+    after round, for a few thousand suggestions."""
 
     def __init__(self, snapshot: Snapshot, mentee_ids: np.ndarray) -> None:
         self.snapshot = snapshot
         self.mentee_ids = mentee_ids
-        self.pairs: dict[tuple[int, int], _Pair] = {}
+        self.returned: list[_Returned] = []
+        self._loaded: list[MenteeBatch] = []
+        self._where: dict[int, tuple[int, int]] = {}  # mentee id -> (loaded batch, row)
+
+    def _batches(self, ids: list[int]) -> Iterable[MenteeBatch]:
+        """The batches of these mentees' features, loading those not loaded yet."""
+        missing = [user_id for user_id in ids if user_id not in self._where]
+        snapshot = self.snapshot
+        for chunk in batched(missing, settings.MATCHING_BATCH_SIZE):
+            batch = mentee_batch_load(
+                snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=chunk)
+            )
+            for row, user_id in enumerate(batch.arrays.ids.tolist()):
+                self._where[user_id] = (len(self._loaded), row)
+            self._loaded.append(batch)
+        rows: dict[int, list[int]] = {}
+        for user_id in ids:
+            place_of = self._where.get(user_id)
+            if place_of is not None:  # no profile any more: nothing to rank
+                rows.setdefault(place_of[0], []).append(place_of[1])
+        for number, taken in sorted(rows.items()):
+            yield _take(self._loaded[number], np.array(taken, dtype=np.int64))
 
     def __call__(self, waiting: np.ndarray, spare: np.ndarray) -> Lists:
         snapshot = self.snapshot
@@ -80,10 +136,8 @@ class _Filler:
             min_score=settings.MATCHING_MIN_SCORE,
             tie_band=settings.MATCHING_TIE_BAND,
         )
-        index = {int(mentee_id): position for position, mentee_id in enumerate(self.mentee_ids)}
         parts = []
-        for ids in batched(self.mentee_ids[waiting].tolist(), settings.MATCHING_BATCH_SIZE):
-            batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=ids))
+        for batch in self._batches(self.mentee_ids[waiting].tolist()):
             if not len(batch.arrays):
                 continue
             result = engine.score_prepared(
@@ -94,30 +148,49 @@ class _Filler:
             )
             row, slot = np.nonzero(result.mentor_index >= 0)
             columns = keep[result.mentor_index[row, slot].astype(np.int64)]
-            components = result.components[row, slot].astype(np.float64).round(4)
             scores = result.score[row, slot].astype(np.float64).round(6)
-            texts = snapshot.explainer.explain(batch.arrays, row, columns, components)
             mentees = batch.arrays.ids[row]
-            for mentee_id, column, value, parts_of, text in zip(
-                mentees.tolist(),
-                columns.tolist(),
-                scores.tolist(),
-                components.tolist(),
-                texts,
-                strict=True,
-            ):
-                key = (mentee_id, int(arrays.ids[column]))
-                self.pairs[key] = _Pair(value, parts_of, text)
-            tickets = best_tickets(mentees, arrays.ids[columns], arrays.free_seats[columns])
-            parts.append(
-                Lists(
-                    np.array([index[int(m)] for m in mentees.tolist()], dtype=np.int64),
+            self.returned.append(
+                _Returned(
+                    mentees,
                     columns,
                     scores,
-                    tickets,
+                    result.components[row, slot].astype(np.float64).round(4),
                 )
             )
+            tickets = best_tickets(mentees, arrays.ids[columns], arrays.free_seats[columns])
+            parts.append(Lists(np.searchsorted(self.mentee_ids, mentees), columns, scores, tickets))
         return Lists.join(parts)
+
+    def chosen(self, pairs: Sequence[tuple[int, int]]) -> list[_Pair]:
+        """The score, components and explanation of these returned (mentee id, mentor id)
+        pairs, explained now from the features the rounds loaded (the same codes as when a run
+        explains its lists)."""
+        pool_ids = self.snapshot.pool.arrays.ids
+        wanted = set(pairs)
+        found: dict[tuple[int, int], tuple[_Returned, int]] = {}
+        for part in self.returned:
+            mentors = pool_ids[part.columns].tolist()
+            for position, pair in enumerate(zip(part.mentees.tolist(), mentors, strict=True)):
+                if pair in wanted:
+                    found[pair] = (part, position)
+        by_batch: dict[int, list[tuple[int, int]]] = {}
+        for pair in pairs:
+            by_batch.setdefault(self._where[pair[0]][0], []).append(pair)
+        chosen: dict[tuple[int, int], _Pair] = {}
+        for number, group in by_batch.items():
+            rows = np.array([self._where[mentee][1] for mentee, _ in group], dtype=np.int64)
+            columns = np.array([found[pair][0].columns[found[pair][1]] for pair in group])
+            components = np.array([found[pair][0].components[found[pair][1]] for pair in group])
+            texts = self.snapshot.explainer.explain(
+                self._loaded[number].arrays, rows, columns.astype(np.int64), components
+            )
+            for pair, text in zip(group, texts, strict=True):
+                part, position = found[pair]
+                chosen[pair] = _Pair(
+                    float(part.scores[position]), part.components[position].tolist(), text
+                )
+        return [chosen[pair] for pair in pairs]
 
 
 def suggestions_assign(*, snapshot: Snapshot, mode: str = STABLE) -> Outcome:
@@ -325,8 +398,7 @@ def _write_beyond_lists(pairs: list[tuple[int, int]], filler: _Filler) -> None:
         return
     now = timezone.now()
     rows = []
-    for mentee, mentor in pairs:
-        pair = filler.pairs[(mentee, mentor)]
+    for (mentee, mentor), pair in zip(pairs, filler.chosen(pairs), strict=True):
         rows.append(
             Match(
                 mentee_id=mentee,

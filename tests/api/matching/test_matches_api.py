@@ -1,9 +1,15 @@
 """GET /api/v1/matches and /api/v1/admin/matching-runs: ranked, explained, scoped to the caller."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
+from rest_framework.renderers import JSONRenderer
 
+from api.matching.serializers import MatchSerializer
+from mentorship.accounts.models import User
 from mentorship.matching.models import MatchRun
+from mentorship.matching.selectors import match_list
 from mentorship.profiles.models import MentorProfile
 from mentorship.taxonomy.models import Skill
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
@@ -215,3 +221,27 @@ def test_a_full_list_costs_a_fixed_number_of_queries(
     assert "reasons" not in one.json()
     assert len(two.json()["results"]) == 2
     assert len(for_two.captured_queries) == len(for_one.captured_queries)
+
+
+def test_a_page_reads_exactly_as_the_match_serializer_represents_its_matches(client_for, pool):
+    """The page is built from plain rows; `MatchSerializer` over the same matches is the
+    documented shape: the same fields in the same order with the same values, both sides, a
+    mentor with several roles and skills, a mentee without a background."""
+    mentees, _ = pool
+    make_mentor(
+        roles=("data-scientist", "data-engineer"),
+        skills={"sql": 5, "apache-spark": 3, "python": 4, "kafka": 4},
+        background="physics",
+    )
+    mentees.append(make_mentee(role="data-engineer", skills={"sql": 1, "git": 2}))
+    call_command("run_matching", verbosity=0)
+    renderer = JSONRenderer()
+    for user in (mentees[0], mentees[-1], *User.objects.filter(role="mentor")):
+        response = client_for(user).get(URL)
+        reference = MatchSerializer(
+            match_list(user=user), many=True, context={"request": SimpleNamespace(user=user)}
+        ).data
+
+        assert response.status_code == 200
+        assert renderer.render(response.json()["results"]) == renderer.render(reference)
+        assert len(reference) > 0
