@@ -429,7 +429,8 @@ def run_wait(*, run_id: int, timeout: float) -> dict[str, Any]:
         "error": run.error,
         "mentees": run.mentees_total,
         "mentors": run.mentors_total,
-        "matches": run.matches_written,
+        # The rows the run stored: written, or found as the profiles' re-scoring left them.
+        "matches": run.matches_written + run.matches_unchanged,
         "finished_at": finished.isoformat() if finished else None,
         "seconds": (finished - run.created_at).total_seconds() if finished else None,
     }
