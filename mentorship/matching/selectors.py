@@ -83,7 +83,7 @@ def match_page_rows(*, user: User, min_score: float | None = None) -> QuerySet[M
         )
     elif user.is_mentor:
         rows = (
-            Match.objects.filter(mentor=user)
+            Match.objects.filter(mentor=user, mentor__mentor_profile__approved=True)
             .order_by("-score", "mentee_id")
             .values(*MATCH_PAGE_FIELDS, other_id=F("mentee_id"))
         )
