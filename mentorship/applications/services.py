@@ -30,6 +30,7 @@ from mentorship.applications.models import (
 from mentorship.applications.selectors import application_get
 from mentorship.core.errors import ConflictError, ValidationError
 from mentorship.mentorships.models import Mentorship
+from mentorship.mentorships.selectors import other_side
 from mentorship.mentorships.services import lock_person, mentorships_close_for_hire
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
@@ -269,16 +270,7 @@ def application_comment(*, application_id: int, by: User, body: str) -> Applicat
         happened_on=mentee_today(application.mentee),
         notes=body,
     )
-    if by.pk == application.mentee_id:
-        recipients = [
-            mentorship.mentor
-            for mentorship in Mentorship.objects.filter(
-                mentee_id=application.mentee_id, status=Mentorship.Status.ACTIVE
-            ).select_related("mentor")
-        ]
-    else:
-        recipients = [application.mentee]
-    for recipient in recipients:
+    for recipient in other_side(mentee=application.mentee, author=by):
         notification_queue(
             key=f"application-comment:{comment.pk}:{recipient.pk}",
             recipient=recipient,

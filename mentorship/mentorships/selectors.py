@@ -23,6 +23,20 @@ def mentorship_list(*, user: User, status: str | None = None) -> QuerySet[Mentor
     return mentorships.filter(status=status) if status else mentorships
 
 
+def other_side(*, mentee: User, author: User) -> list[User]:
+    """Who is told of what ``author`` wrote on ``mentee``'s work (a comment on a project or an
+    application): the mentor of the mentee's active mentorship when the mentee wrote it, else
+    the mentee."""
+    if author.pk != mentee.pk:
+        return [mentee]
+    return [
+        mentorship.mentor
+        for mentorship in Mentorship.objects.filter(
+            mentee_id=mentee.pk, status=Mentorship.Status.ACTIVE
+        ).select_related("mentor")
+    ]
+
+
 def excluded_pairs() -> QuerySet:
     """(mentee, mentor) pairs never to match again: declined requests and ended mentorships."""
     declined = MentorshipRequest.objects.filter(

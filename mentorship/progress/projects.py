@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
-from mentorship.mentorships.models import Mentorship
+from mentorship.mentorships.selectors import other_side
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
 from mentorship.profiles.models import MenteeProfile
@@ -269,16 +269,7 @@ def comment_add(*, project: Project, author: User, body: str) -> ProjectComment:
             f"A project keeps at most {MAX_COMMENTS} comments.", code="limit_reached"
         )
     comment = ProjectComment.objects.create(project=project, author=author, body=body)
-    if author.pk == project.mentee_id:
-        recipients = [
-            mentorship.mentor
-            for mentorship in Mentorship.objects.filter(
-                mentee_id=project.mentee_id, status=Mentorship.Status.ACTIVE
-            ).select_related("mentor")
-        ]
-    else:
-        recipients = [project.mentee]
-    for recipient in recipients:
+    for recipient in other_side(mentee=project.mentee, author=author):
         notification_queue(
             key=f"project-comment:{comment.pk}:{recipient.pk}",
             recipient=recipient,
