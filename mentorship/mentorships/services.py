@@ -305,8 +305,8 @@ def mentorships_close_for_leaving(*, user: User) -> None:
     )
     for mentorship in active:
         mentorship.status, mentorship.ended_at = Mentorship.Status.ENDED, now
-        mentorship.end_reason = LEFT_REASON
-        mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+        mentorship.end_reason, mentorship.outcome = LEFT_REASON, Mentorship.Outcome.LEFT_PLATFORM
+        mentorship.save(update_fields=["status", "ended_at", "end_reason", "outcome"])
         other = mentorship.mentor if mentorship.mentee_id == user.pk else mentorship.mentee
         notification_queue(
             key=f"mentorship-left:{mentorship.pk}",

@@ -98,6 +98,16 @@ class MentorProfile(models.Model):
         blank=True,
         help_text="When a refresh last re-scored the lists this mentor is in.",
     )
+    away_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Away (out of matching and new requests) until this date; back on it.",
+    )
+    paused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Paused from matching for letting requests expire; staff lift the pause.",
+    )
 
     class Meta:
         constraints = [
