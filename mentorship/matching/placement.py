@@ -147,7 +147,7 @@ def place(
     parts = [first]
     proposals = _Proposals(n_mentees, seats)
     proposals.extend(first)
-    proposals.run(np.unique(first.mentee))
+    proposals.run(first.mentee)
     rounds = 0
     width = int(seats.shape[0])
     # A mentee the fill found no mentor for never finds one later: the mentors with free seats
@@ -163,13 +163,15 @@ def place(
         if not waiting.size or not (spare > 0).any():
             break
         added = fill(waiting, np.maximum(spare, 0))
-        hopeless[np.setdiff1d(waiting, added.mentee)] = True
+        found = np.zeros(n_mentees, dtype=bool)
+        found[added.mentee] = True
+        hopeless[waiting[~found[waiting]]] = True
         if not len(added):
             break
         rounds += 1
         parts.append(added)
         proposals.extend(added)
-        proposals.run(np.unique(added.mentee))
+        proposals.run(added.mentee)
     assigned = proposals.assigned_array()
     considered = Lists.join(parts)
     if mode == MAX_PLACEMENTS:
@@ -226,11 +228,12 @@ class _Proposals:
 
     def run(self, mentees: np.ndarray) -> None:
         """Let these mentees (those without a mentor) propose down the rest of their lists."""
-        mentees = np.unique(np.asarray(mentees, dtype=np.int64))
         assigned, held_key, next_choice = self.assigned, self.held_key, self.next_choice
         seats, load, worst = self.seats, self.load, self.worst
         ends = self.starts[1:]
-        free = mentees[(assigned[mentees] == UNASSIGNED) & (next_choice[mentees] < ends[mentees])]
+        asked = np.zeros(self.n, dtype=bool)
+        asked[np.asarray(mentees, dtype=np.int64)] = True
+        free = np.flatnonzero(asked & (assigned == UNASSIGNED) & (next_choice < ends))
         touched = np.zeros(seats.shape[0], dtype=bool)
         while free.size:
             entry = next_choice[free]
