@@ -235,6 +235,9 @@ class _Proposals:
         asked[np.asarray(mentees, dtype=np.int64)] = True
         free = np.flatnonzero(asked & (assigned == UNASSIGNED) & (next_choice < ends))
         touched = np.zeros(seats.shape[0], dtype=bool)
+        # A mentor's offers by key (keys differ: each names its mentee) with one int64 sort.
+        span = (SCORE_SCALE + 1) * max(self.n, 1)
+        exact = seats.shape[0] * span < 2**62
         while free.size:
             entry = next_choice[free]
             next_choice[free] = entry + 1
@@ -254,7 +257,7 @@ class _Proposals:
                 who = np.concatenate([holders, free])
                 where = np.concatenate([assigned[holders], mentor])
                 what = np.concatenate([held_key[holders], key])
-                order = np.lexsort((what, where))
+                order = np.argsort(where * span + what) if exact else np.lexsort((what, where))
                 who, where, what = who[order], where[order], what[order]
                 first = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
                 sizes = np.diff(np.r_[first, where.shape[0]])
