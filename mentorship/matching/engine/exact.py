@@ -16,6 +16,12 @@ from mentorship.matching.engine.kernels import ragged_ranges
 from mentorship.matching.engine.prepared import PreparedMentors
 from mentorship.matching.engine.ties import best_tickets
 
+# By (held level, required level) cell, held and required in 0..MAX_LEVEL: whether the entry is
+# covered, and its depth factor min(held, MAX_LEVEL) / MAX_LEVEL where it is (0 where not).
+_HELD, _REQUIRED = np.divmod(np.arange((MAX_LEVEL + 1) ** 2), MAX_LEVEL + 1)
+_COVERED = (_HELD >= _REQUIRED).astype(np.float64)
+_DEPTH = np.where(_HELD >= _REQUIRED, np.minimum(_HELD, MAX_LEVEL) / float(MAX_LEVEL), 0.0)
+
 
 def top_k(
     pool: PreparedMentors,
@@ -117,15 +123,19 @@ def exact_components(
         entry = ragged_ranges(weight.indptr[mentee], counts)
         pair = np.repeat(np.arange(pairs), counts)
         g = urgency[entry]
-        held = pool.levels[position[pair], weight.indices[entry]]
+        held = np.take(
+            pool.levels.reshape(-1),
+            np.repeat(position * pool.skills, counts) + weight.indices[entry],
+        )
         total = np.bincount(pair, weights=g, minlength=pairs)
         has_gap = total > 0
         safe = np.where(has_gap, total, 1.0)
-        at_level = held >= level.data[entry]
-        covered = np.bincount(pair, weights=np.where(at_level, g, 0.0), minlength=pairs)
+        # The (held, required) level cell of each entry: 1 or 0 for coverage, the depth factor
+        # or 0 (g x 1.0 is g and g x 0.0 is 0.0: the reference's sums, bit for bit).
+        cell = held.astype(np.intp) * (MAX_LEVEL + 1) + level.data[entry]
+        covered = np.bincount(pair, weights=g * _COVERED[cell], minlength=pairs)
         components[:, 1] = np.where(has_gap, covered / safe, 1.0)
-        deep = g * (np.minimum(held, MAX_LEVEL) / float(MAX_LEVEL))
-        depth = np.bincount(pair, weights=np.where(at_level, deep, 0.0), minlength=pairs)
+        depth = np.bincount(pair, weights=g * _DEPTH[cell], minlength=pairs)
         components[:, 4] = np.where(has_gap, depth / safe, 0.0)
     if which[2]:
         components[:, 2] = timezone_overlap(
