@@ -27,7 +27,6 @@ mentees who listed it by pair score (then by mentee index).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from heapq import heappush, heapreplace
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +34,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentorship.matching.assignment import UNASSIGNED
 from mentorship.matching.engine import SCORE_SCALE
+from mentorship.matching.engine.kernels import ragged_ranges
 
 STABLE = "stable"
 MAX_PLACEMENTS = "max_placements"
@@ -212,19 +212,21 @@ class _Proposals:
         # One int per pair: worse for the mentor is larger (lower score, then higher mentee).
         keys = (SCORE_SCALE - np.rint(ranked.score * SCORE_SCALE).astype(np.int64)) * scale
         keys += ranked.mentee
+        # The pairs not proposed yet (the others are never read again), then the new ones.
+        left = self.starts[1:] - self.next_choice
+        entries = ragged_ranges(self.next_choice, left)
         owner = np.concatenate(
-            [
-                np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.starts)),
-                ranked.mentee.astype(np.int64),
-            ]
+            [np.repeat(np.arange(self.n, dtype=np.int64), left), ranked.mentee.astype(np.int64)]
         )
-        # A stable sort by mentee: each mentee's pairs so far, then its new ones in their order.
-        order = np.argsort(owner, kind="stable")
-        consumed = self.next_choice - self.starts[:-1]
-        self.mentors = np.concatenate([self.mentors, ranked.mentor.astype(np.int64)])[order]
-        self.keys = np.concatenate([self.keys, keys])[order]
+        mentors = np.concatenate([self.mentors[entries], ranked.mentor.astype(np.int64)])
+        keys = np.concatenate([self.keys[entries], keys])
+        if owner.shape[0] > 1 and (owner[1:] < owner[:-1]).any():
+            # A stable sort by mentee: each mentee's pairs left, then its new ones in order.
+            order = np.argsort(owner, kind="stable")
+            owner, mentors, keys = owner[order], mentors[order], keys[order]
+        self.mentors, self.keys = mentors, keys
         np.cumsum(np.bincount(owner, minlength=self.n), out=self.starts[1:])
-        self.next_choice = self.starts[:-1] + consumed
+        self.next_choice = self.starts[:-1].copy()
 
     def run(self, mentees: np.ndarray) -> None:
         """Let these mentees (those without a mentor) propose down the rest of their lists."""

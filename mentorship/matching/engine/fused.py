@@ -205,7 +205,9 @@ def _group_features(
         cols.append(offset + inverse.reshape(-1))
         values.append(np.ones(penalised.shape[0], dtype=np.float32))
     if not dense_rows:
-        return csr_from_parts([], [], [], (count, 0)), np.zeros((pool.tiles, 0, pool.tile), np.float32)
+        return csr_from_parts([], [], [], (count, 0)), np.zeros(
+            (pool.tiles, 0, pool.tile), np.float32
+        )
     dense = np.concatenate(dense_rows, axis=1)
     return csr_from_parts(rows, cols, values, (count, dense.shape[1])), dense
 
