@@ -16,8 +16,8 @@ from mentorship.matching.engine.arrays import (
 from mentorship.matching.engine.kernels import language_words
 from mentorship.matching.engine.ties import band_width
 
-TILE = 512  # mentors per tile of D: a tile of D stays in cache while a chunk is multiplied
-TILE_STEP = 16  # a pool of fewer mentors has one tile, as wide as them rounded up to this
+TILE = 512  # at most this many mentors per tile of D: a tile stays in cache while multiplied
+TILE_STEP = 16  # tiles are a multiple of this wide
 EXCLUDED = np.float32(-2.0)  # the fused value of a filtered pair (every surviving one is >= 0)
 
 
@@ -76,10 +76,12 @@ class PreparedMentors:
         self.mentor_count = int(self.eligible.shape[0])
         self.position = np.full(len(mentors), -1, dtype=np.int64)
         self.position[self.eligible] = np.arange(self.mentor_count)
-        # A pool smaller than a tile gets one narrower tile (a fill round scores the few
-        # mentors with free seats): the fused pass costs in proportion to the tile's width.
-        self.tile = min(TILE, max(TILE_STEP, -(-self.mentor_count // TILE_STEP) * TILE_STEP))
-        self.tiles = max(1, -(-self.mentor_count // self.tile))
+        # As few tiles as TILE allows, as narrow as they can be (a multiple of TILE_STEP): the
+        # fused pass costs in proportion to the tiles' total width, and a fill round scores
+        # the few mentors with free seats (50 in one tile of 64, not 512).
+        self.tiles = max(1, -(-self.mentor_count // TILE))
+        width = -(-self.mentor_count // self.tiles)
+        self.tile = min(TILE, max(TILE_STEP, -(-width // TILE_STEP) * TILE_STEP))
 
         # role_fit table R x m_e: max over each mentor's roles of the similarity column.
         worked = mentors.roles[self.eligible]
