@@ -252,22 +252,23 @@ def candidates(
     """(row, eligible position) of every pair that may be in its row's top k: ranked by band
     first, so every pair of the band that holds the k-th best is a candidate; pairs below the
     acceptability floor (``min_key``, in score keys) are not."""
-    _, count, tile = fused.shape
+    tiles, count, tile = fused.shape
     floor = np.float32(max(_VALID_FLOOR, min_key / SCORE_SCALE - float(_SLACK) - 1e-6))
     # Group g of a row: column g of every tile. The k-th largest group maximum is <= the row's
     # k-th largest value (k groups, so k distinct elements at least that large): only groups
     # reaching it can hold candidates. The maxima are one elementwise pass over the tiles.
-    group_max = fused.max(axis=0)  # (count, tile)
+    group_max = fused[0] if tiles == 1 else fused.max(axis=0)  # (count, tile)
     threshold = np.full(count, floor, dtype=np.float32)
     if tile >= k:
         kth = np.partition(group_max, tile - k, axis=1)[:, tile - k]
         threshold = np.maximum(_band_floor(kth - slack, band) - slack, floor)
-    row, column = np.nonzero(group_max >= threshold[:, None])
-    values = fused[:, row, column]  # (tiles, groups)
+    group = np.flatnonzero(group_max >= threshold[:, None])  # row * tile + column, row order
+    row = group // tile
+    values = np.take(fused.reshape(tiles, -1), group, axis=1)  # (tiles, groups)
     hit, tile_index = np.nonzero((values >= threshold[row]).T)  # row order kept
     value = values[tile_index, hit]
     row = row[hit]
-    position = tile_index * tile + column[hit]
+    position = tile_index * tile + (group[hit] - row * tile)
 
     # Narrow to the band of the row's k-th best fused value (exact over the candidates), less
     # the slack on each side.
