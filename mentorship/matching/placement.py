@@ -62,10 +62,10 @@ class Lists:
         if not parts:
             return cls.empty()
         return cls(
-            np.concatenate([part.mentee for part in parts]).astype(np.int64),
-            np.concatenate([part.mentor for part in parts]).astype(np.int64),
-            np.concatenate([part.score for part in parts]).astype(np.float64),
-            np.concatenate([part.ticket for part in parts]).astype(np.uint64),
+            np.concatenate([part.mentee for part in parts]).astype(np.int64, copy=False),
+            np.concatenate([part.mentor for part in parts]).astype(np.int64, copy=False),
+            np.concatenate([part.score for part in parts]).astype(np.float64, copy=False),
+            np.concatenate([part.ticket for part in parts]).astype(np.uint64, copy=False),
         )
 
     def select(self, keep: np.ndarray) -> "Lists":
