@@ -254,6 +254,11 @@ SPECTACULAR_SETTINGS = {
         "MentorshipOutcomeEnum": "mentorship.mentorships.models.Mentorship.Outcome",
         "FeedbackStageEnum": "mentorship.mentorships.models.MentorshipFeedback.Stage",
         "FeedbackRoleEnum": "mentorship.mentorships.models.MentorshipFeedback.Role",
+        "MentorshipRequestDeclineCodeEnum": (
+            "mentorship.mentorships.models.MentorshipRequest.DeclineCode"
+        ),
+        "DeclineCodeEnum": "mentorship.mentorships.services.DECLINE_CODES",
+        "EndCodeEnum": "mentorship.mentorships.services.END_CODES",
         "MatchRunStatusEnum": "mentorship.matching.models.MatchRun.Status",
         "MilestoneStatusEnum": "mentorship.progress.models.Milestone.Status",
         "CheckInStatusEnum": "mentorship.progress.models.CheckIn.Status",

@@ -258,7 +258,11 @@ def test_accept_and_decline_of_the_same_request_do_not_deadlock(monkeypatch):
 
     declined, accepted = decline_paused_while_accepting(
         monkeypatch,
-        decline=(token_for(mentor), action_url(request.pk, "decline"), {"reason": "Too busy."}),
+        decline=(
+            token_for(mentor),
+            action_url(request.pk, "decline"),
+            {"code": "no_capacity", "reason": "Too busy."},
+        ),
         accept=(token_for(mentor), action_url(request.pk, "accept"), None),
     )
 
@@ -279,7 +283,11 @@ def test_one_mentor_accepting_while_another_declines_the_same_mentee_do_not_dead
 
     declined, accepted = decline_paused_while_accepting(
         monkeypatch,
-        decline=(token_for(declining), action_url(to_decline.pk, "decline"), None),
+        decline=(
+            token_for(declining),
+            action_url(to_decline.pk, "decline"),
+            {"code": "no_capacity"},
+        ),
         accept=(token_for(accepting), action_url(to_accept.pk, "accept"), None),
     )
 

@@ -386,7 +386,9 @@ def build_world(sweep_mentor, sweep_mentorship, *, size: int = 3) -> dict[str, M
     with time_machine.travel(T0 - timedelta(days=40), tick=False):
         zoe = sweep_mentorship(mentee="Zoe", zone="Europe/London", mentor=sweep_mentor("Alan"))
     with time_machine.travel(BUSY - timedelta(days=30), tick=False):
-        mentorship_end(mentorship_id=zoe.pk, by=zoe.mentee, reason="Got the job!")
+        mentorship_end(
+            mentorship_id=zoe.pk, by=zoe.mentee, code="goal_reached", reason="Got the job!"
+        )
     alan = zoe.mentor
     with time_machine.travel(T0, tick=False):
         grace = sweep_mentor("Grace")
@@ -520,7 +522,12 @@ def test_a_month_after_a_mentorship_ends_the_mentee_is_reminded_to_follow_up_onc
         )
     amelie = mentorship.mentee
     with time_machine.travel(T0, tick=False):
-        mentorship_end(mentorship_id=mentorship.pk, by=mentorship.mentor, reason="Six months done")
+        mentorship_end(
+            mentorship_id=mentorship.pk,
+            by=mentorship.mentor,
+            code="goal_reached",
+            reason="Six months done",
+        )
 
     [reminder] = FollowUpReminder.objects.filter(user=amelie)
     assert reminder.kind == "mentorship_ended"

@@ -467,7 +467,7 @@ def _other_cases() -> list:
                 "POST",
                 "/mentorship-requests/{req}/decline",
                 {"req": request},
-                lambda w: {"reason": "No"},
+                lambda w: {"code": "no_capacity"},
             )
         for checkin in _others(CHECKINS, LISTS["/checkins"][mentor]):
             add(
@@ -484,7 +484,7 @@ def _other_cases() -> list:
                 "POST",
                 "/mentorships/{ms}/end",
                 {"ms": mentorship},
-                lambda w: {"reason": "Not mine"},
+                lambda w: {"code": "goal_reached"},
             )
         # Only approved mentors have a public profile: not an unapproved one, not a mentee.
         for person in ("mentor3", "mentee1"):

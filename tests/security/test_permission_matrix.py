@@ -374,8 +374,10 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | None]] = {
         "mentor": w.spare_mentor.pk,
         "message": "Would you mentor me?",
     },
-    ("POST", f"{API}/mentorship-requests/{{request_id}}/decline"): lambda w: {"reason": "Full"},
-    ("POST", f"{API}/mentorships/{{mentorship_id}}/end"): lambda w: {"reason": "Hired"},
+    ("POST", f"{API}/mentorship-requests/{{request_id}}/decline"): lambda w: {
+        "code": "no_capacity"
+    },
+    ("POST", f"{API}/mentorships/{{mentorship_id}}/end"): lambda w: {"code": "goal_reached"},
     ("POST", f"{API}/projects"): lambda w: {
         "title": "Forecast bike rentals",
         "problem_statement": "How many bikes each station needs per hour.",
