@@ -8,8 +8,9 @@ documented content type and a body that matches the documented schema. The other
 of schemathesis run too (ignored authentication, undocumented methods answer 405, ...), except
 the two disabled in `_config` below.
 
-The database holds one of everything (a mentorship two weeks in, a project with milestones, a check-in, a job
-description, an experiment, a finished matching run, a job application), so generated path ids hit
+The database holds one of everything (a mentorship two weeks in, a project with milestones, a
+check-in, a job description, an experiment, a finished matching run, a job application), so
+generated path ids hit
 real rows part of the time, and generated bodies get valid taxonomy slugs, dates and ids part of
 the time, so that successful answers are checked as well as errors.
 

@@ -106,7 +106,8 @@ def test_other_with_a_reason_is_accepted_and_told_to_the_mentee(
     )
     [email] = mailoutbox
     assert email.to == [mentee.email]
-    assert "(other)" in email.body and "Moving abroad" in email.body
+    assert "(other)" in email.body
+    assert "Moving abroad" in email.body
 
 
 def test_the_code_is_told_to_the_mentee(
