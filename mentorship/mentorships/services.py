@@ -64,7 +64,7 @@ def _check_coded_reason(*, code: str, reason: str, allowed: tuple[str, ...]) -> 
         message = f"Use one of: {', '.join(allowed)}."
         if code == Outcome.HIRED:
             message = HIRE_THROUGH
-        raise ValidationError("A reason code is required.", fields={"code": message})
+        raise ValidationError("Give one of the reason codes.", fields={"code": message})
     if code == "other" and not reason.strip():
         raise ValidationError(
             "Say why in `reason`.", fields={"reason": "Required when the code is other."}

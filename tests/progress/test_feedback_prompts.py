@@ -166,3 +166,18 @@ def test_the_delay_and_hours_are_settings(pairs, sweep_at, mailoutbox, settings)
     sweep_at(STARTED + timedelta(days=7, minutes=5))
 
     assert len(prompts_by_recipient(mailoutbox)) == 6
+
+
+def test_the_daytime_follows_the_recipients_clock_change(sweep_mentorship, sweep_at, mailoutbox):
+    """Started a week before Paris moves to summer time: two weeks in, 09:00 in Paris is 07:00
+    UTC, no longer 08:00."""
+    started = datetime(2025, 3, 24, 6, 0, tzinfo=UTC)
+    with time_machine.travel(started, tick=False):
+        mentor = make_mentor(
+            roles=("data-scientist",), timezone="Asia/Tokyo", email="m@example.org"
+        )
+        sweep_mentorship(mentee="Camille", zone="Europe/Paris", mentor=mentor)
+
+    arrivals = run_hourly(sweep_at, mailoutbox, hourly(started + timedelta(days=14), 12))
+
+    assert arrivals["camille@example.org"] == datetime(2025, 4, 7, 7, 5, tzinfo=UTC)
