@@ -410,3 +410,14 @@ def test_leaving_erases_the_text_and_keeps_the_rating(client_for, mentee, mentor
     kept = MentorshipFeedback.objects.get(role="mentee")
     assert (kept.rating, kept.text) == (2, "")
     assert MentorshipFeedback.objects.get(role="mentor").text == "Keen."
+
+
+def test_the_export_holds_ones_own_feedback_only(client_for, mentee, mentor, both_rated):
+    response = client_for(mentee).get("/api/v1/me/export")
+
+    assert response.status_code == 200
+    export = response.json()
+    assert [(item["rating"], item["text"]) for item in export["mentorship_feedback_given"]] == [
+        (2, "Slow.")
+    ]
+    assert "Keen." not in response.content.decode()
