@@ -8,8 +8,9 @@ documented content type and a body that matches the documented schema. The other
 of schemathesis run too (ignored authentication, undocumented methods answer 405, ...), except
 the two disabled in `_config` below.
 
-The database holds one of everything (a mentorship, a project with milestones, a check-in, a job
-description, an experiment, a finished matching run, a job application), so generated path ids hit
+The database holds one of everything (a mentorship two weeks in, a project with milestones, a
+check-in, a job description, an experiment, a finished matching run, a job application), so
+generated path ids hit
 real rows part of the time, and generated bodies get valid taxonomy slugs, dates and ids part of
 the time, so that successful answers are checked as well as errors.
 
@@ -47,6 +48,7 @@ from schemathesis.specs.openapi.checks import (
 
 from mentorship.applications.services import application_create
 from mentorship.matching.runs import match_run_start
+from mentorship.mentorships.models import Mentorship
 from mentorship.profiles.services import job_description_create
 from mentorship.progress.models import CheckIn
 from mentorship.progress.projects import comment_add, experiment_create, project_create
@@ -195,6 +197,10 @@ def _seed() -> dict[str, Any]:
     other_mentee = make_mentee(role="data-analyst", skills={"excel": 3})
     pending = make_request(mentee=other_mentee, mentor=mentor, message="Hello")
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    # Two weeks in: its first rating is open, so a generated rating can be given.
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        started_at=timezone.now() - timedelta(days=15)
+    )
     project = project_create(
         mentee=mentee,
         title="Which customers churn",
