@@ -170,6 +170,10 @@ class MentorProfileInputSerializer(_ProfileInputSerializer):
         "declined; back on the date. null: back at once. Left out: unchanged.",
     )
     approved = serializers.BooleanField(read_only=True)
+    # The rest of the GET representation, so that it can be put back unchanged.
+    paused = serializers.BooleanField(read_only=True)
+    paused_at = serializers.DateTimeField(read_only=True)
+    response_record = serializers.DictField(read_only=True)
 
     def validate_roles(self, roles: list) -> list:
         if len({role.pk for role in roles}) != len(roles):
@@ -249,7 +253,6 @@ class MentorPublicProfileSerializer(serializers.ModelSerializer):
             "timezone",
             "languages",
             "accepting",
-            "away_until",
         ]
         read_only_fields = fields
 
@@ -276,6 +279,7 @@ class MentorProfileSerializer(MentorPublicProfileSerializer):
         fields = [
             *MentorPublicProfileSerializer.Meta.fields,
             "capacity",
+            "away_until",
             "approved",
             "paused",
             "paused_at",
