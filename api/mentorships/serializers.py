@@ -38,6 +38,7 @@ class MentorshipRequestSerializer(serializers.ModelSerializer):
             "message",
             "reason",
             "created_at",
+            "expires_at",
             "decided_at",
             "mentorship",
         ]

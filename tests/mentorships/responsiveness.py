@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.matching.components import COMPONENTS
 from mentorship.matching.models import Match
 from mentorship.mentorships.models import MentorshipRequest
 from mentorship.mentorships.responsiveness import ResponsivenessReport, responsiveness_sweep
@@ -36,7 +37,7 @@ def store_match(*, mentee: User, mentor: User, rank: int, score: float = 0.5) ->
         mentor=mentor,
         rank=rank,
         score=score,
-        components={},
+        components=dict.fromkeys(COMPONENTS, score),
         explanation_codes=[],
         computed_at=timezone.now(),
     )

@@ -26,6 +26,7 @@ REQUEST_FIELDS = {
     "message",
     "reason",
     "created_at",
+    "expires_at",
     "decided_at",
     "mentorship",
 }
