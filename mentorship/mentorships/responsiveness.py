@@ -140,7 +140,12 @@ def _staff_digest(now: datetime) -> int:
     if paused:
         lines += ["", "Paused from matching (lift the pause in the admin, Mentor profiles):"]
         lines += [f"- {name or 'a mentor'} <{email}> (user {pk})" for pk, name, email in paused]
-    staff = User.objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True)
+    # In one order, so that two sweeps inserting the same keys queue behind each other.
+    staff = (
+        User.objects.filter(is_staff=True, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     return notifications_queue_bulk(
         drafts=[
             Draft(

@@ -415,7 +415,7 @@ def requests_remind_due(*, now: datetime) -> int:
     inside a transaction. Returns how many reminders were queued."""
     half = response_window() / 2
     due = list(
-        MentorshipRequest.objects.select_for_update(skip_locked=True)
+        MentorshipRequest.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             status=Status.PENDING,
             reminded_at__isnull=True,
