@@ -296,7 +296,9 @@ def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:
     now = timezone.now()
     for request in pending:
         request.status, request.reason, request.decided_at = Status.DECLINED, reason, now
-        request.save(update_fields=["status", "reason", "decided_at"])
+        # Coded, so that the mentor's response record does not count it as their answer.
+        request.decline_code = MentorshipRequest.DeclineCode.UNAPPROVED
+        request.save(update_fields=["status", "reason", "decline_code", "decided_at"])
         notification_queue(
             key=f"request-declined:{request.pk}",
             recipient=request.mentee,

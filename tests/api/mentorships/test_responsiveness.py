@@ -8,7 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from mentorship.mentorships.models import MentorshipRequest
+from mentorship.mentorships.selectors import mentor_response_records
 from mentorship.profiles.models import MentorProfile
+from tests.factories import StaffFactory
 from tests.mentorships.builders import make_mentorship, make_request
 from tests.mentorships.responsiveness import emails, set_zone, store_match, sweep_at
 
@@ -294,8 +296,6 @@ def test_the_mentor_reads_their_response_record_on_their_profile(
 def test_response_records_of_many_mentors_take_one_query(
     make_mentor, make_mentee, django_assert_num_queries
 ):
-    from mentorship.mentorships.selectors import mentor_response_records
-
     mentors = [make_mentor() for _ in range(5)]
     for mentor in mentors:
         for status in (Status.ACCEPTED, Status.EXPIRED):
@@ -307,3 +307,18 @@ def test_response_records_of_many_mentors_take_one_query(
     assert {mentor_id: record.expiry_rate for mentor_id, record in records.items()} == {
         mentor.pk: 0.5 for mentor in mentors
     }
+
+
+def test_requests_declined_by_a_withdrawn_approval_are_coded_and_not_the_mentors_answer(
+    client_for, mentor, mentee
+):
+    request = make_request(mentee=mentee, mentor=mentor)
+
+    response = client_for(StaffFactory()).post(
+        f"/api/v1/admin/mentors/{mentor.pk}/unapprove", {"reason": "Fake credentials"}
+    )
+
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert (request.status, request.decline_code) == (Status.DECLINED, "unapproved")
+    assert mentor_response_records(mentor_ids=[mentor.pk]) == {}
