@@ -9,6 +9,8 @@ import pytest
 import time_machine
 
 from mentorship.core.errors import ConflictError
+from mentorship.matching import subscribers
+from mentorship.mentorships import responsiveness
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.mentorships.selectors import mentor_response_records
 from mentorship.mentorships.services import request_accept
@@ -270,3 +272,41 @@ def test_a_mentor_back_from_away_may_be_asked_again_by_the_mentee_they_declined(
 
     assert (refused.status_code, refused.json()["code"]) == (409, "mentor_away")
     assert again.status_code == 201, again.json()
+
+
+def test_a_sweep_that_crashes_part_way_is_finished_by_the_next_and_nothing_happens_twice(
+    monkeypatch, make_mentee, make_mentor, mailoutbox, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    mentee, mentor, away = make_mentee(), make_mentor(), make_mentor()
+    request = request_at(SENT, mentee=mentee, mentor=mentor, capture=capture)
+    MentorProfile.objects.filter(user=away).update(away_until=date(2026, 3, 7))
+    moment = SENT + timedelta(days=5)
+
+    # The expiry's emails fail: its transaction rolls back whole (no request expired unsaid).
+    def broken(**_):
+        raise RuntimeError("matching is down")
+
+    monkeypatch.setattr(subscribers, "next_best_mentors", broken)
+    with pytest.raises(RuntimeError):
+        sweep_at(moment, capture)
+    request.refresh_from_db()
+    assert request.status == Status.PENDING
+    assert emails(mailoutbox, subject="expired") == []
+    monkeypatch.undo()
+
+    # Then the return from away fails: the expiry before it stays done.
+    monkeypatch.setattr(responsiveness, "mentors_return_from_away", broken)
+    with pytest.raises(RuntimeError):
+        sweep_at(moment, capture)
+    request.refresh_from_db()
+    assert request.status == Status.EXPIRED
+    assert MentorProfile.objects.get(user=away).away_until == date(2026, 3, 7)
+    monkeypatch.undo()
+
+    report = sweep_at(moment + HOURLY, capture)
+
+    assert (report.expired, report.returned) == (0, 1)
+    assert len(emails(mailoutbox, to=mentee, subject="request expired")) == 1
+    assert len(emails(mailoutbox, to=mentor, subject="expired unanswered")) == 1
+    assert len(emails(mailoutbox, to=away, subject="Welcome back")) == 1
