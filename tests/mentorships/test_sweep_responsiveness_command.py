@@ -35,8 +35,12 @@ def test_the_command_expires_what_is_due_once_and_reports_what_it_did(
     assert MentorshipRequest.objects.get().status == MentorshipRequest.Status.EXPIRED
 
 
-def test_the_task_runs_the_sweep_and_returns_its_report(make_mentee, make_mentor):
-    request_at(SENT, mentee=make_mentee(), mentor=make_mentor(), capture=lambda **_: _Nothing())
+def test_the_task_runs_the_sweep_and_returns_its_report(
+    make_mentee, make_mentor, django_capture_on_commit_callbacks
+):
+    request_at(
+        SENT, mentee=make_mentee(), mentor=make_mentor(), capture=django_capture_on_commit_callbacks
+    )
 
     with time_machine.travel(SENT + timedelta(days=3), tick=False):
         report = sweep_responsiveness.apply().get()
