@@ -1,6 +1,6 @@
-"""The responsiveness sweep: remind mentors of requests half-way, expire the unanswered ones,
-pause mentors who let them expire too often, bring back mentors whose away date has come, and
-send staff the day's digest.
+"""The responsiveness sweep: decline what reached a mentor as they went away, remind mentors of
+requests half-way, expire the unanswered ones, pause mentors who let them expire too often,
+bring back mentors whose away date has come, and send staff the day's digest.
 
 `responsiveness_sweep` runs every hour from beat (`mentorships.tasks.sweep_responsiveness`)
 and from `manage.py sweep_responsiveness`. Like the check-in sweep it is idempotent: each step
@@ -20,7 +20,11 @@ from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.mentorships.models import MentorshipRequest
-from mentorship.mentorships.services import requests_expire_due, requests_remind_due
+from mentorship.mentorships.services import (
+    requests_decline_for_away,
+    requests_expire_due,
+    requests_remind_due,
+)
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import Draft, notifications_queue_bulk
 from mentorship.profiles.models import MentorProfile
@@ -33,6 +37,7 @@ Status = MentorshipRequest.Status
 
 @dataclass
 class ResponsivenessReport:
+    declined_away: int = 0
     reminded: int = 0
     expired: int = 0
     paused: int = 0
@@ -46,6 +51,7 @@ def responsiveness_sweep(*, now: datetime | None = None) -> ResponsivenessReport
     started = timezone.now()
     now = now or started
     report = ResponsivenessReport()
+    report.declined_away = _decline_for_away()
     report.reminded = _remind(now)
     report.expired, report.paused = _expire(now)
     report.returned = len(mentors_return_from_away(now=now))
@@ -53,6 +59,30 @@ def responsiveness_sweep(*, now: datetime | None = None) -> ResponsivenessReport
     report.seconds = round((timezone.now() - started).total_seconds(), 3)
     logger.info("responsiveness sweep: %s", report)
     return report
+
+
+@transaction.atomic
+def _decline_for_away() -> int:
+    """A request that raced its mentor going away (sent as the away date was being saved) is
+    declined as the others were, rather than left to expire against the mentor. Under each
+    mentor's profile lock; mentors another transaction holds wait for the next run."""
+    waiting = set(
+        MentorshipRequest.objects.filter(
+            status=Status.PENDING, mentor__mentor_profile__away_until__isnull=False
+        ).values_list("mentor_id", flat=True)
+    )
+    if not waiting:
+        return 0
+    away = list(
+        MentorProfile.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=waiting, away_until__isnull=False)
+        .values_list("pk", "away_until")
+    )
+    return sum(
+        requests_decline_for_away(mentor_id=mentor_id, away_until=away_until)
+        for mentor_id, away_until in away
+        if away_until is not None
+    )
 
 
 @transaction.atomic

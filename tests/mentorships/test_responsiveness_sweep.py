@@ -310,3 +310,23 @@ def test_a_sweep_that_crashes_part_way_is_finished_by_the_next_and_nothing_happe
     assert len(emails(mailoutbox, to=mentee, subject="request expired")) == 1
     assert len(emails(mailoutbox, to=mentor, subject="expired unanswered")) == 1
     assert len(emails(mailoutbox, to=away, subject="Welcome back")) == 1
+
+
+def test_a_request_that_raced_the_away_date_is_declined_for_away_not_left_to_expire(
+    make_mentee, make_mentor, mailoutbox, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    mentee, mentor = make_mentee(), make_mentor()
+    request = request_at(SENT, mentee=mentee, mentor=mentor, capture=capture)
+    # As if the request was written while the mentor's away date was being saved.
+    MentorProfile.objects.filter(user=mentor).update(away_until=date(2026, 3, 20))
+
+    first = sweep_at(SENT + HOURLY, capture)
+    second = sweep_at(SENT + 2 * HOURLY, capture)
+    sweep_at(SENT + timedelta(days=6), capture)
+
+    request.refresh_from_db()
+    assert (first.declined_away, second.declined_away) == (1, 0)
+    assert (request.status, request.decline_code) == (Status.DECLINED, "away")
+    assert len(emails(mailoutbox, to=mentee, subject="the mentor is away")) == 1
+    assert mentor_response_records(mentor_ids=[mentor.pk]) == {}

@@ -30,8 +30,12 @@ def test_the_command_expires_what_is_due_once_and_reports_what_it_did(
         call_command("sweep_responsiveness", stdout=first)
         call_command("sweep_responsiveness", stdout=second)
 
-    assert first.getvalue().startswith("Reminded 0, expired 1, paused 0, back from away 0,")
-    assert second.getvalue().startswith("Reminded 0, expired 0, paused 0, back from away 0,")
+    assert first.getvalue().startswith(
+        "Declined for away 0, reminded 0, expired 1, paused 0, back from away 0,"
+    )
+    assert second.getvalue().startswith(
+        "Declined for away 0, reminded 0, expired 0, paused 0, back from away 0,"
+    )
     assert MentorshipRequest.objects.get().status == MentorshipRequest.Status.EXPIRED
 
 

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         report = responsiveness_sweep()
         self.stdout.write(
-            f"Reminded {report.reminded}, expired {report.expired}, paused {report.paused}, "
-            f"back from away {report.returned}, staff digests {report.staff_digests} "
-            f"in {report.seconds:.1f} s."
+            f"Declined for away {report.declined_away}, reminded {report.reminded}, "
+            f"expired {report.expired}, paused {report.paused}, back from away "
+            f"{report.returned}, staff digests {report.staff_digests} in {report.seconds:.1f} s."
         )
