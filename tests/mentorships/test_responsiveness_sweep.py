@@ -330,3 +330,28 @@ def test_a_request_that_raced_the_away_date_is_declined_for_away_not_left_to_exp
     assert (request.status, request.decline_code) == (Status.DECLINED, "away")
     assert len(emails(mailoutbox, to=mentee, subject="the mentor is away")) == 1
     assert mentor_response_records(mentor_ids=[mentor.pk]) == {}
+
+
+@pytest.mark.parametrize(
+    ("zone", "deadline"),
+    [
+        # Sent on Thursday 5 March 12:00 UTC, due 120 hours later: New York has moved to
+        # summer time on the Sunday in between, Paris has not, Kiritimati is a day ahead.
+        ("America/New_York", "Tuesday 10 March 08:00 (EDT)"),
+        ("Europe/Paris", "Tuesday 10 March 13:00 (CET)"),
+        ("Pacific/Kiritimati", "Wednesday 11 March 02:00 (+14)"),
+    ],
+)
+def test_the_reminder_gives_the_deadline_on_the_mentors_clock(
+    zone, deadline, make_mentee, make_mentor, mailoutbox, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    mentor = make_mentor()
+    set_zone(mentor, zone)
+    sent = datetime(2026, 3, 5, 12, tzinfo=UTC)
+    request_at(sent, mentee=make_mentee(), mentor=mentor, capture=capture)
+
+    sweep_at(sent + timedelta(days=2, hours=12), capture)
+
+    (reminder,) = emails(mailoutbox, to=mentor, subject="is waiting for your answer")
+    assert f"by {deadline}" in reminder.body
