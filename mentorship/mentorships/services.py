@@ -31,7 +31,7 @@ from mentorship.mentorships.events import (
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.mentorships.selectors import declined_for_good
 from mentorship.notifications.models import Category
-from mentorship.notifications.services import notification_queue
+from mentorship.notifications.services import Draft, notification_queue, notifications_queue_bulk
 from mentorship.profiles.models import MenteeProfile, MentorProfile
 
 logger = logging.getLogger(__name__)
@@ -428,12 +428,13 @@ def requests_remind_due(*, now: datetime) -> int:
         .select_related("mentee", "mentor__mentor_profile")
     )
     MentorshipRequest.objects.filter(pk__in=[request.pk for request in due]).update(reminded_at=now)
-    for request in due:
+
+    def reminder(request: MentorshipRequest) -> Draft:
         profile = getattr(request.mentor, "mentor_profile", None)
         deadline = _on_clock(request.expires_at, profile.timezone if profile else "UTC")
-        notification_queue(
+        return Draft(
             key=f"request-reminder:{request.pk}",
-            recipient=request.mentor,
+            recipient_id=request.mentor_id,
             category=Category.REQUEST_UPDATES,
             subject=f"{request.mentee.name or 'A mentee'} is waiting for your answer",
             body=(
@@ -443,6 +444,8 @@ def requests_remind_due(*, now: datetime) -> int:
                 "on your profile."
             ),
         )
+
+    notifications_queue_bulk(drafts=[reminder(request) for request in due])
     return len(due)
 
 
