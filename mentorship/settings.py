@@ -359,6 +359,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentorship.progress.tasks.sweep_weekly_checkins",
         "schedule": crontab(minute=5),
     },
+    # Hourly too: requests expire and mentors are reminded, come back from away on their own
+    # date, are paused; staff get the day's digest. Idempotent like the check-in sweep.
+    "mentorships-responsiveness-sweep": {
+        "task": "mentorship.mentorships.tasks.sweep_responsiveness",
+        "schedule": crontab(minute=15),
+    },
     # Everyone is re-scored every night: incremental refreshes lost to a broker outage, or to a
     # taxonomy edit, are caught up within a day.
     "matching-nightly-run": {
@@ -415,6 +421,19 @@ if not 0 <= FEEDBACK_PROMPT_FROM_HOUR < FEEDBACK_PROMPT_UNTIL_HOUR <= 24:
     )
 if FEEDBACK_AFTER_DAYS < 1:
     raise ImproperlyConfigured("FEEDBACK_AFTER_DAYS must be at least 1.")
+# --- Responsiveness (mentors who answer) ------------------------------------------------------
+# A pending request expires this many days after it was sent; the mentor is reminded half-way.
+REQUEST_RESPONSE_DAYS = env.int("REQUEST_RESPONSE_DAYS", default=5)
+# A mentor who lets this many requests expire within MENTOR_PAUSE_WINDOW_DAYS is paused from
+# matching (and new requests) until staff lift the pause in the admin.
+MENTOR_PAUSE_AFTER_EXPIRIES = env.int("MENTOR_PAUSE_AFTER_EXPIRIES", default=3)
+MENTOR_PAUSE_WINDOW_DAYS = env.int("MENTOR_PAUSE_WINDOW_DAYS", default=30)
+# How far ahead a mentor may set `away_until`.
+MENTOR_AWAY_MAX_DAYS = env.int("MENTOR_AWAY_MAX_DAYS", default=365)
+if REQUEST_RESPONSE_DAYS < 1 or MENTOR_PAUSE_AFTER_EXPIRIES < 1 or MENTOR_AWAY_MAX_DAYS < 1:
+    raise ImproperlyConfigured(
+        "REQUEST_RESPONSE_DAYS, MENTOR_PAUSE_AFTER_EXPIRIES and MENTOR_AWAY_MAX_DAYS must be >= 1."
+    )
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -65,7 +65,8 @@ class MatchPagination(PageNumberPagination):
         paginated["properties"]["reasons"] = {
             "type": "array",
             "description": "Present when the list holds fewer than k matches: why, as codes "
-            "(no_profile, hired, awaiting_approval, not_accepting, no_approved_mentors, "
+            "(no_profile, hired, awaiting_approval, away (with away_until), paused, "
+            "not_accepting, no_approved_mentors, "
             "no_shared_language (with the languages that would help), no_free_capacity, "
             "below_min_score, all_excluded, pending_refresh, no_mentees_matched) with a "
             "message.",

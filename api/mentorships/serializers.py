@@ -112,6 +112,7 @@ class MentorshipRequestSerializer(serializers.ModelSerializer):
             "decline_code",
             "reason",
             "created_at",
+            "expires_at",
             "decided_at",
             "mentorship",
         ]

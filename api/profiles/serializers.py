@@ -162,7 +162,18 @@ class MentorProfileInputSerializer(_ProfileInputSerializer):
     )
     capacity = serializers.IntegerField(min_value=CAPACITY_RANGE[0], max_value=CAPACITY_RANGE[1])
     accepting = serializers.BooleanField(required=False, default=True)
+    away_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Away until this date (after today where you are, at most "
+        "MENTOR_AWAY_MAX_DAYS ahead): out of matching and new requests, your pending requests "
+        "declined; back on the date. null: back at once. Left out: unchanged.",
+    )
     approved = serializers.BooleanField(read_only=True)
+    # The rest of the GET representation, so that it can be put back unchanged.
+    paused = serializers.BooleanField(read_only=True)
+    paused_at = serializers.DateTimeField(read_only=True)
+    response_record = serializers.DictField(read_only=True)
 
     def validate_roles(self, roles: list) -> list:
         if len({role.pk for role in roles}) != len(roles):
@@ -246,18 +257,45 @@ class MentorPublicProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ResponseRecordSerializer(serializers.Serializer):
+    """How a mentor answers requests (`mentorships.selectors.mentor_response_records`)."""
+
+    answered = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    expired = serializers.IntegerField()
+    median_response_hours = serializers.FloatField(allow_null=True)
+    expiry_rate = serializers.FloatField(allow_null=True)
+
+
 class MentorProfileSerializer(MentorPublicProfileSerializer):
-    """The mentor's own profile: the public part plus capacity and approval."""
+    """The mentor's own profile: the public part plus capacity, approval, a pause for letting
+    requests expire, and (on the mentor's own reads) their response record."""
+
+    paused = serializers.SerializerMethodField()
+    response_record = serializers.SerializerMethodField()
 
     class Meta(MentorPublicProfileSerializer.Meta):
         fields = [
             *MentorPublicProfileSerializer.Meta.fields,
             "capacity",
+            "away_until",
             "approved",
+            "paused",
+            "paused_at",
+            "response_record",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_paused(self, profile: MentorProfile) -> bool:
+        return profile.paused_at is not None
+
+    @extend_schema_field(ResponseRecordSerializer(allow_null=True))
+    def get_response_record(self, profile: MentorProfile) -> dict | None:
+        record = self.context.get("response_record")
+        return None if record is None else ResponseRecordSerializer(record).data
 
 
 class JobDescriptionSerializer(serializers.ModelSerializer):

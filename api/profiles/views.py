@@ -22,6 +22,7 @@ from api.profiles.serializers import (
     SkillGapSerializer,
 )
 from api.throttling import ScopedRateThrottle
+from mentorship.mentorships.selectors import ResponseRecord, mentor_response_records
 from mentorship.profiles import selectors, services
 
 
@@ -38,8 +39,14 @@ class _OwnProfileView(APIView):
     def save_profile(self, **kwargs):
         raise NotImplementedError
 
+    def output_context(self, user) -> dict:
+        return {}
+
     def get(self, request: Request) -> Response:
-        return Response(self.output_serializer(self.get_profile(request_user(request))).data)
+        user = request_user(request)
+        return Response(
+            self.output_serializer(self.get_profile(user), context=self.output_context(user)).data
+        )
 
     def put(self, request: Request) -> Response:
         return self._save(request, partial=False)
@@ -53,9 +60,10 @@ class _OwnProfileView(APIView):
         _, created = self.save_profile(
             user=request_user(request), data=serializer.validated_data, partial=partial
         )
-        profile = self.get_profile(request_user(request))
+        user = request_user(request)
+        profile = self.get_profile(user)
         return Response(
-            self.output_serializer(profile).data,
+            self.output_serializer(profile, context=self.output_context(user)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -101,6 +109,10 @@ class MentorProfileView(_OwnProfileView):
 
     def get_profile(self, user):
         return selectors.mentor_profile_get(user=user)
+
+    def output_context(self, user) -> dict:
+        records = mentor_response_records(mentor_ids=[user.pk])
+        return {"response_record": records.get(user.pk, ResponseRecord())}
 
     def save_profile(self, **kwargs):
         return services.mentor_profile_save(**kwargs)

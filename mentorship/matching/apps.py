@@ -22,5 +22,8 @@ class MatchingConfig(AppConfig):
         mentorship_events.request_declined.connect(
             subscribers.on_request_declined, dispatch_uid="matching.request_declined"
         )
+        mentorship_events.requests_expired.connect(
+            subscribers.on_requests_expired, dispatch_uid="matching.requests_expired"
+        )
         account_deleting.connect(subscribers.on_account_deleting, dispatch_uid="matching.delete")
         account_exporting.connect(subscribers.on_account_exporting, dispatch_uid="matching.export")

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from mentorship.matching.engine import MenteeArrays, MentorArrays, csr_from_parts
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.mentorships.selectors import declined_for_good
 from mentorship.profiles.gap import gap_priorities
 from mentorship.profiles.models import (
     JobDescription,
@@ -32,6 +33,7 @@ from mentorship.profiles.models import (
     MentorProfile,
     MentorSkill,
 )
+from mentorship.profiles.selectors import mentor_matchable
 from mentorship.profiles.validators import ISO_639_1
 from mentorship.taxonomy.models import Background, Role, RoleRequirement, Skill
 
@@ -152,12 +154,22 @@ class MentorPool:
 
 
 def mentor_pool_load(taxonomy: TaxonomyIndex, *, at: datetime | None = None) -> MentorPool:
-    """Every approved mentor, by user id; eligible = accepting and with a free place."""
+    """Every approved mentor, by user id; eligible = matchable (not away, not paused: the one
+    rule, `profiles.selectors.mentor_matchable`), accepting and with a free place."""
     at = at or timezone.now()
     profiles = list(
         MentorProfile.objects.filter(approved=True)
+        .annotate(matchable=Q(mentor_matchable()))
         .order_by("user_id")
-        .values_list("user_id", "background_id", "timezone", "languages", "capacity", "accepting")
+        .values_list(
+            "user_id",
+            "background_id",
+            "timezone",
+            "languages",
+            "capacity",
+            "accepting",
+            "matchable",
+        )
     )
     ids = [row[0] for row in profiles]
     index = {user_id: position for position, user_id in enumerate(ids)}
@@ -168,7 +180,7 @@ def mentor_pool_load(taxonomy: TaxonomyIndex, *, at: datetime | None = None) -> 
         .values_list("mentor_id", "count")
     )
     free = np.array(
-        [max(capacity - active.get(user_id, 0), 0) for user_id, *_, capacity, _ in profiles],
+        [max(capacity - active.get(user_id, 0), 0) for user_id, *_, capacity, _, _ in profiles],
         dtype=np.int64,
     )
     role_rows, role_columns = [], []
@@ -198,7 +210,7 @@ def mentor_pool_load(taxonomy: TaxonomyIndex, *, at: datetime | None = None) -> 
         skill_level=_csr(
             skill_rows, skill_columns, skill_levels, (m, len(taxonomy.skill_ids)), np.int8
         ),
-        eligible=np.asarray([row[5] for row in profiles], dtype=bool) & (free > 0),
+        eligible=np.asarray([row[5] and row[6] for row in profiles], dtype=bool) & (free > 0),
         free_seats=free.astype(np.int32),
     )
     return MentorPool(arrays=arrays, free_capacity=free, index=index)
@@ -301,7 +313,7 @@ def _exclusions(mentees: dict[int, int], mentors: dict[int, int], profiles: Q) -
     """Pairs never to match: the mentor declined the mentee, or their mentorship ended."""
     mentee_ids = _subquery(profiles)
     declined = MentorshipRequest.objects.filter(
-        mentee_id__in=mentee_ids, status=MentorshipRequest.Status.DECLINED
+        declined_for_good(), mentee_id__in=mentee_ids
     ).values_list("mentee_id", "mentor_id")
     ended = Mentorship.objects.filter(
         mentee_id__in=mentee_ids, status=Mentorship.Status.ENDED

@@ -7,27 +7,33 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import NotFoundError
 from mentorship.matching.models import Match, MatchRun
 from mentorship.matching.wording import reason
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.mentorships.selectors import declined_for_good
 from mentorship.profiles.models import MenteeProfile, MenteeSkill, MentorProfile, MentorSkill
+from mentorship.profiles.selectors import mentor_matchable
 from mentorship.taxonomy.models import Background, Role, Skill
+
+# A match is shown while its mentor is matchable: a withdrawn approval, an away date or a pause
+# hides it both ways at once, before matching has re-scored without them.
+_VISIBLE = mentor_matchable("mentor__mentor_profile__")
 
 
 def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]:
     """A mentee's approved mentors, or an approved mentor's matched mentees, best first.
 
-    A withdrawn approval hides the mentor's matches both ways at once, before matching has
-    re-scored without them. Each side sees the other's public profile only (loaded in a fixed
-    number of queries).
+    A withdrawn approval, an away date or a pause (`mentor_matchable`) hides the mentor's
+    matches both ways at once, before matching has re-scored without them. Each side sees the
+    other's public profile only (loaded in a fixed number of queries).
     """
     if user.is_mentee:
         matches = (
-            Match.objects.filter(mentee=user, mentor__mentor_profile__approved=True)
+            Match.objects.filter(_VISIBLE, mentee=user)
             .select_related("mentor", "mentor__mentor_profile__background")
             .prefetch_related(
                 "mentor__mentor_profile__roles",
@@ -40,7 +46,7 @@ def match_list(*, user: User, min_score: float | None = None) -> QuerySet[Match]
         )
     elif user.is_mentor:
         matches = (
-            Match.objects.filter(mentor=user, mentor__mentor_profile__approved=True)
+            Match.objects.filter(_VISIBLE, mentor=user)
             .select_related(
                 "mentee",
                 "mentee__mentee_profile__target_role",
@@ -77,13 +83,13 @@ def match_page_rows(*, user: User, min_score: float | None = None) -> QuerySet[M
     from `match_counterparts`, for the page's rows only."""
     if user.is_mentee:
         rows = (
-            Match.objects.filter(mentee=user, mentor__mentor_profile__approved=True)
+            Match.objects.filter(_VISIBLE, mentee=user)
             .order_by("rank", "mentor_id")
             .values(*MATCH_PAGE_FIELDS, other_id=F("mentor_id"))
         )
     elif user.is_mentor:
         rows = (
-            Match.objects.filter(mentor=user, mentor__mentor_profile__approved=True)
+            Match.objects.filter(_VISIBLE, mentor=user)
             .order_by("-score", "mentee_id")
             .values(*MATCH_PAGE_FIELDS, other_id=F("mentee_id"))
         )
@@ -203,12 +209,12 @@ def _pending(profile: MenteeProfile | MentorProfile) -> bool:
 
 
 def _available_mentors() -> QuerySet[MentorProfile]:
-    """Approved, accepting mentors with a free place."""
+    """Matchable (approved, not away, not paused), accepting mentors with a free place."""
     active = Count(
         "user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active")
     )
     return (
-        MentorProfile.objects.filter(approved=True, accepting=True)
+        MentorProfile.objects.filter(mentor_matchable(), accepting=True)
         .annotate(active=active)
         .filter(capacity__gt=F("active"))
     )
@@ -238,9 +244,9 @@ def _mentee_reasons(user: User, listed: int) -> list[dict[str, Any]]:
             {**reason("no_shared_language", languages=", ".join(helpful)), "languages": helpful},
         ]
     excluded = set(
-        MentorshipRequest.objects.filter(
-            mentee=user, status=MentorshipRequest.Status.DECLINED
-        ).values_list("mentor_id", flat=True)
+        MentorshipRequest.objects.filter(declined_for_good(), mentee=user).values_list(
+            "mentor_id", flat=True
+        )
     ) | set(
         Mentorship.objects.filter(mentee=user, status=Mentorship.Status.ENDED).values_list(
             "mentor_id", flat=True
@@ -262,6 +268,10 @@ def _mentor_reasons(user: User, listed: int) -> list[dict[str, Any]]:
     reasons = []
     if _pending(profile):
         reasons.append(reason("pending_refresh"))
+    if profile.away_until is not None:
+        return [*reasons, reason("away", away_until=profile.away_until.isoformat())]
+    if profile.paused_at is not None:
+        return [*reasons, reason("paused")]
     if not profile.accepting:
         return [*reasons, reason("not_accepting")]
     active = Mentorship.objects.filter(mentor=user, status=Mentorship.Status.ACTIVE).count()
@@ -270,3 +280,34 @@ def _mentor_reasons(user: User, listed: int) -> list[dict[str, Any]]:
     if not listed:
         reasons.append(reason("no_mentees_matched"))
     return reasons
+
+
+def next_best_mentors(
+    *, mentee_ids: Iterable[int], limit: int = 3
+) -> dict[int, list[tuple[int, str]]]:
+    """Each mentee's best stored matches (rank order) with a matchable, accepting mentor who has
+    a free place and no request pending or just expired from them: `(mentor id, name)`, at most
+    `limit` each, in one query."""
+    ids = sorted(set(mentee_ids))
+    if not ids:
+        return {}
+    asked = MentorshipRequest.objects.filter(
+        mentee_id=OuterRef("mentee_id"),
+        mentor_id=OuterRef("mentor_id"),
+        status__in=[MentorshipRequest.Status.PENDING, MentorshipRequest.Status.EXPIRED],
+    )
+    rows = (
+        Match.objects.filter(
+            mentee_id__in=ids,
+            mentor_id__in=_available_mentors().values("user_id"),
+        )
+        .exclude(Exists(asked))
+        .order_by("mentee_id", "rank", "mentor_id")
+        .values_list("mentee_id", "mentor_id", "mentor__name")
+    )
+    best: dict[int, list[tuple[int, str]]] = {}
+    for mentee_id, mentor_id, name in rows:
+        chosen = best.setdefault(mentee_id, [])
+        if len(chosen) < limit:
+            chosen.append((mentor_id, name))
+    return best

@@ -5,6 +5,8 @@
 - A mentorship started or ended, a request was declined (`mentorships.events`, inside the
   transaction): capacity or an exclusion changed, so the lists of the people concerned are
   re-scored once the change commits.
+- Requests expired unanswered (`mentorships.events.requests_expired`, inside the sweep's
+  transaction): each mentee is emailed their next best available mentors.
 - A person leaves (`accounts.events.account_deleting`, inside the transaction): their matches
   are removed, and once that commits the pages that showed them are invalidated and the mentees
   of a leaving mentor re-scored (so they are suggested someone else).
@@ -23,9 +25,11 @@ from mentorship.accounts.models import User
 from mentorship.matching.cache import matches_changed
 from mentorship.matching.models import Match
 from mentorship.matching.runs import matches_refresh_request
-from mentorship.matching.selectors import match_counterpart_ids
+from mentorship.matching.selectors import match_counterpart_ids, next_best_mentors
 from mentorship.matching.wording import Reader, names_for, render
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.notifications.models import Category
+from mentorship.notifications.services import Draft, notifications_queue_bulk
 from mentorship.profiles.events import ProfileKind
 
 
@@ -42,6 +46,36 @@ def on_mentorship_changed(*, mentorship: Mentorship, **_: Any) -> None:
 def on_request_declined(*, request: MentorshipRequest, **_: Any) -> None:
     """The pair is excluded from now on: the mentee's list loses that mentor."""
     transaction.on_commit(functools.partial(_rescore, request.mentee_id, "mentee"), robust=True)
+
+
+def on_requests_expired(*, requests: Sequence[MentorshipRequest], **_: Any) -> None:
+    """Each mentee whose request expired hears so, with their next best available mentors."""
+    best = next_best_mentors(mentee_ids=[request.mentee_id for request in requests])
+
+    def body(request: MentorshipRequest) -> str:
+        mentor = request.mentor.name or "The mentor you asked"
+        lines = [f"{mentor} did not answer your request in time, so it has expired."]
+        others = best.get(request.mentee_id, [])
+        if others:
+            lines += ["", "Your next best mentors with a free place:"]
+            lines += [f"- {name or 'A mentor'} (mentor {mentor_id})" for mentor_id, name in others]
+            lines += ["", "Ask one of them in the app."]
+        else:
+            lines += ["", "Your list is being refreshed: new matches will show in the app."]
+        return "\n".join(lines)
+
+    notifications_queue_bulk(
+        drafts=[
+            Draft(
+                key=f"request-expired:{request.pk}",
+                recipient_id=request.mentee_id,
+                category=Category.REQUEST_UPDATES,
+                subject="Your mentor request expired: here are your next best mentors",
+                body=body(request),
+            )
+            for request in requests
+        ]
+    )
 
 
 def _rescore(user_id: int, kind: ProfileKind) -> None:

@@ -127,6 +127,9 @@ REASONS: Mapping[str, str] = {
     "hired": "You accepted an offer: congratulations, matching is over for you.",
     "awaiting_approval": "Staff have not approved your mentor profile yet: no mentee sees you.",
     "not_accepting": "You are not taking new mentees: you are in nobody's list.",
+    "away": "You are away until {away_until}: you are in nobody's list until then.",
+    "paused": "Requests to you expired unanswered too often: you are paused from matching "
+    "until staff lift the pause.",
     "no_free_capacity": "{subject} no free place right now.",
     "no_approved_mentors": "No mentor has been approved yet.",
     "no_shared_language": "No mentor with a free place speaks one of your languages; "

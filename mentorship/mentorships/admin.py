@@ -3,13 +3,23 @@ from django.db.models import Avg, Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Round
 
 from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
+from mentorship.mentorships.selectors import mentor_response_records
 from mentorship.profiles.admin import MentorProfileAdmin
 from mentorship.profiles.models import MentorProfile
 
 
 @admin.register(MentorshipRequest)
 class MentorshipRequestAdmin(admin.ModelAdmin):
-    list_display = ["id", "mentee", "mentor", "status", "decline_code", "created_at", "decided_at"]
+    list_display = [
+        "id",
+        "mentee",
+        "mentor",
+        "status",
+        "decline_code",
+        "created_at",
+        "expires_at",
+        "decided_at",
+    ]
     list_filter = ["status", "decline_code"]
     search_fields = ["mentee__email", "mentor__email"]
     list_select_related = ["mentee", "mentor"]
@@ -76,10 +86,16 @@ admin.site.unregister(MentorProfile)
 @admin.register(MentorProfile)
 class MentorProfileWithRatingsAdmin(MentorProfileAdmin):
     """The profiles' admin, with the mentor's average rating by their mentees (staff only:
-    mentees never see ratings). Added here, since profiles sit below mentorships."""
+    mentees never see ratings) and their response record. Added here, since profiles sit below
+    mentorships."""
 
     list_display = [*MentorProfileAdmin.list_display, "rating_average", "rating_count"]
-    readonly_fields = [*MentorProfileAdmin.readonly_fields, "rating_average", "rating_count"]
+    readonly_fields = [
+        *MentorProfileAdmin.readonly_fields,
+        "rating_average",
+        "rating_count",
+        "response_record",
+    ]
 
     def get_queryset(self, request) -> QuerySet[MentorProfile]:
         return (
@@ -99,3 +115,16 @@ class MentorProfileWithRatingsAdmin(MentorProfileAdmin):
     @admin.display(description="Ratings", ordering="rating_count_value")
     def rating_count(self, profile: MentorProfile) -> int:
         return getattr(profile, "rating_count_value", None) or 0
+
+    @admin.display(description="Response record")
+    def response_record(self, profile: MentorProfile) -> str:
+        record = mentor_response_records(mentor_ids=[profile.pk]).get(profile.pk)
+        if record is None:
+            return "No answered or expired request yet."
+        hours, rate = record.median_response_hours, record.expiry_rate
+        return (
+            f"{record.answered} answered ({record.accepted} accepted, {record.declined} "
+            f"declined), {record.expired} expired; median answer "
+            f"{'-' if hours is None else f'{hours:.1f} h'}; expiry rate "
+            f"{'-' if rate is None else f'{rate:.0%}'}"
+        )

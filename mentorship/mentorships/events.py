@@ -1,4 +1,4 @@
-"""What mentorships announce: a request declined, a mentorship started or ended.
+"""What mentorships announce: a request declined, requests expired, a mentorship started or ended.
 
 Each signal is sent inside the transaction that makes the change, with the row as ``request`` or
 ``mentorship``, so a receiver may write in the same transaction (progress schedules the
@@ -11,5 +11,6 @@ rolls the change back.
 from django.dispatch import Signal
 
 request_declined = Signal()  # request: MentorshipRequest
+requests_expired = Signal()  # requests: list[MentorshipRequest] (mentee and mentor loaded)
 mentorship_started = Signal()  # mentorship: Mentorship
 mentorship_ended = Signal()  # mentorship: Mentorship

@@ -1,8 +1,10 @@
 """Reads for mentorships: each user sees the requests and mentorships they are part of."""
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from statistics import median
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
@@ -11,6 +13,8 @@ from mentorship.accounts.models import User
 from mentorship.core.errors import NotFoundError
 from mentorship.mentorships.feedback import feedback_opens_after
 from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
+
+Status = MentorshipRequest.Status
 
 
 def request_list(*, user: User, status: str | None = None) -> QuerySet[MentorshipRequest]:
@@ -42,11 +46,19 @@ def other_side(*, mentee: User, author: User) -> list[User]:
     ]
 
 
+def declined_for_good() -> Q:
+    """The declines that keep a pair apart for good (a filter on MentorshipRequest): all but
+    those of a mentor going away, who may be asked again once back."""
+    return Q(status=MentorshipRequest.Status.DECLINED) & ~Q(
+        decline_code=MentorshipRequest.DeclineCode.AWAY
+    )
+
+
 def excluded_pairs() -> QuerySet:
     """(mentee, mentor) pairs never to match again: declined requests and ended mentorships."""
-    declined = MentorshipRequest.objects.filter(
-        status=MentorshipRequest.Status.DECLINED
-    ).values_list("mentee_id", "mentor_id")
+    declined = MentorshipRequest.objects.filter(declined_for_good()).values_list(
+        "mentee_id", "mentor_id"
+    )
     ended = Mentorship.objects.filter(status=Mentorship.Status.ENDED).values_list(
         "mentee_id", "mentor_id"
     )
@@ -180,3 +192,66 @@ def mentor_rating_summary(*, mentor_ids: Iterable[int] | None = None) -> dict[in
     if wanted is None:
         return found
     return {mentor_id: found.get(mentor_id, RatingSummary(None, 0)) for mentor_id in wanted}
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """How a mentor answers requests: answered (accepted or declined by them), expired, the
+    median hours to an answer, and the share of answerable requests that expired."""
+
+    answered: int = 0
+    accepted: int = 0
+    declined: int = 0
+    expired: int = 0
+    median_response_hours: float | None = None
+
+    @property
+    def expiry_rate(self) -> float | None:
+        decided = self.answered + self.expired
+        return round(self.expired / decided, 4) if decided else None
+
+
+# Declines the mentor did not choose (they went away, staff withdrew the approval) are no answer.
+_NOT_AN_ANSWER = [MentorshipRequest.DeclineCode.AWAY, MentorshipRequest.DeclineCode.UNAPPROVED]
+
+
+def mentor_response_records(
+    *,
+    mentor_ids: Iterable[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[int, ResponseRecord]:
+    """Each mentor's response record, from the requests sent to them (in [`since`, `until`)
+    when given; all mentors when `mentor_ids` is None), in one query whatever the number of
+    mentors. A mentor without an answered or expired request has no entry."""
+    requests = MentorshipRequest.objects.filter(
+        Q(status__in=[Status.ACCEPTED, Status.EXPIRED])
+        | (Q(status=Status.DECLINED) & ~Q(decline_code__in=_NOT_AN_ANSWER)),
+        decided_at__isnull=False,
+    )
+    if mentor_ids is not None:
+        requests = requests.filter(mentor_id__in=list(mentor_ids))
+    if since is not None:
+        requests = requests.filter(created_at__gte=since)
+    if until is not None:
+        requests = requests.filter(created_at__lt=until)
+    counts: dict[int, Counter] = defaultdict(Counter)
+    hours: dict[int, list[float]] = defaultdict(list)
+    for mentor_id, status, created_at, decided_at in requests.values_list(
+        "mentor_id", "status", "created_at", "decided_at"
+    ).iterator(chunk_size=5000):
+        counts[mentor_id][status] += 1
+        if status != Status.EXPIRED and decided_at is not None:
+            hours[mentor_id].append((decided_at - created_at).total_seconds() / 3600)
+    return {
+        mentor_id: ResponseRecord(
+            answered=counted[Status.ACCEPTED] + counted[Status.DECLINED],
+            accepted=counted[Status.ACCEPTED],
+            declined=counted[Status.DECLINED],
+            expired=counted[Status.EXPIRED],
+            median_response_hours=(
+                round(median(hours[mentor_id]), 2) if hours[mentor_id] else None
+            ),
+        )
+        for mentor_id, counted in counts.items()
+    }

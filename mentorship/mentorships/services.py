@@ -11,7 +11,10 @@ touches, progress schedules the follow-up of an ended mentorship.
 """
 
 import logging
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,11 +22,17 @@ from django.utils import timezone
 from mentorship.accounts.models import User
 from mentorship.accounts.verification import email_verified_check
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
-from mentorship.mentorships.events import mentorship_ended, mentorship_started, request_declined
+from mentorship.mentorships.events import (
+    mentorship_ended,
+    mentorship_started,
+    request_declined,
+    requests_expired,
+)
 from mentorship.mentorships.feedback import feedback_ask_at_end
 from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
+from mentorship.mentorships.selectors import declined_for_good
 from mentorship.notifications.models import Category
-from mentorship.notifications.services import notification_queue
+from mentorship.notifications.services import Draft, notification_queue, notifications_queue_bulk
 from mentorship.profiles.models import MenteeProfile, MentorProfile
 
 logger = logging.getLogger(__name__)
@@ -75,6 +84,11 @@ def active_mentorship_count(*, mentor_id: int) -> int:
     return Mentorship.objects.filter(mentor_id=mentor_id, status=Mentorship.Status.ACTIVE).count()
 
 
+def response_window() -> timedelta:
+    """How long a mentor has to answer a request (`REQUEST_RESPONSE_DAYS`)."""
+    return timedelta(days=settings.REQUEST_RESPONSE_DAYS)
+
+
 def _lock_user(user_id: int) -> None:
     """Serialise writes about one person (see the module docstring for the lock mode)."""
     User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
@@ -82,11 +96,13 @@ def _lock_user(user_id: int) -> None:
 
 @transaction.atomic
 def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipRequest:
-    """A mentee asks an approved, accepting mentor with room to mentor them; the mentor is emailed.
+    """A mentee asks an approved, accepting mentor with room to mentor them; the mentor is emailed
+    and has `REQUEST_RESPONSE_DAYS` to answer (`expires_at`).
 
-    Refused (409) while the mentee's address is unverified (`email_unverified`), while they
-    have an active mentorship or `MAX_PENDING_REQUESTS` pending ones, a second pending request to
-    the same mentor, or a mentor who declined them before.
+    Refused (409) for a mentor who is away (`mentor_away`) or paused (`mentor_paused`), while
+    the mentee's address is unverified (`email_unverified`), while they have an active
+    mentorship or `MAX_PENDING_REQUESTS` pending ones, a second pending request to the same
+    mentor, or a mentor who declined them before (not for being away).
     """
     if mentor_id == mentee.pk:
         raise ValidationError("You cannot request yourself.", fields={"mentor": "Not yourself."})
@@ -102,6 +118,12 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
             "No approved mentor with this id.",
             fields={"mentor": "No approved mentor with this id."},
         )
+    if mentor_profile.away_until is not None:
+        raise ConflictError(
+            f"This mentor is away until {mentor_profile.away_until:%Y-%m-%d}.", code="mentor_away"
+        )
+    if mentor_profile.paused_at is not None:
+        raise ConflictError("This mentor is not taking requests right now.", code="mentor_paused")
     if not mentor_profile.accepting:
         raise ConflictError("This mentor is not taking new mentees.", code="not_accepting")
     if active_mentorship_count(mentor_id=mentor_id) >= mentor_profile.capacity:
@@ -114,7 +136,7 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
             code="active_mentorship",
         )
     requests = MentorshipRequest.objects.filter(mentee=mentee)
-    if requests.filter(mentor_id=mentor_id, status=Status.DECLINED).exists():
+    if requests.filter(declined_for_good(), mentor_id=mentor_id).exists():
         raise ConflictError("This mentor declined your earlier request.", code="declined_before")
     if Mentorship.objects.filter(
         mentee=mentee, mentor_id=mentor_id, status=Mentorship.Status.ENDED
@@ -128,7 +150,10 @@ def request_create(*, mentee: User, mentor_id: int, message: str) -> MentorshipR
             code="too_many_pending",
         )
     request = MentorshipRequest.objects.create(
-        mentee=mentee, mentor=mentor_profile.user, message=message
+        mentee=mentee,
+        mentor=mentor_profile.user,
+        message=message,
+        expires_at=timezone.now() + response_window(),
     )
     notification_queue(
         key=f"request-received:{request.pk}",
@@ -323,6 +348,7 @@ def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:
     now = timezone.now()
     for request in pending:
         request.status, request.reason, request.decided_at = Status.DECLINED, reason, now
+        # Coded, so that the mentor's response record does not count it as their answer.
         request.decline_code = DeclineCode.UNAPPROVED
         request.save(update_fields=["status", "decline_code", "reason", "decided_at"])
         notification_queue(
@@ -393,3 +419,130 @@ def mentorships_close_for_leaving(*, user: User) -> None:
     MentorshipRequest.objects.filter(mentee=user).update(message="")
     # Their ratings stay in the mentor's averages; what they wrote goes.
     MentorshipFeedback.objects.filter(author=user).update(text="")
+
+
+def requests_decline_for_away(*, mentor_id: int, away_until: date) -> int:
+    """A mentor went away until `away_until`: their pending requests are declined with the code
+    `away` (the mentees are told, and may ask again once the mentor is back), and the mentees of
+    their active mentorships are told. Precondition: inside the profile change's transaction,
+    which holds the mentor's profile lock. Returns how many requests were declined."""
+    pending = list(
+        MentorshipRequest.objects.select_for_update()
+        .filter(mentor_id=mentor_id, status=Status.PENDING)
+        .select_related("mentee", "mentor")
+    )
+    now = timezone.now()
+    back = f"{away_until:%A %d %B %Y}"
+    for request in pending:
+        request.status, request.decided_at = Status.DECLINED, now
+        request.decline_code = MentorshipRequest.DeclineCode.AWAY
+        request.reason = f"The mentor is away until {away_until:%Y-%m-%d}."
+        request.save(update_fields=["status", "decline_code", "reason", "decided_at"])
+        notification_queue(
+            key=f"request-declined:{request.pk}",
+            recipient=request.mentee,
+            category=Category.REQUEST_UPDATES,
+            subject="Your mentor request was declined: the mentor is away",
+            body=(
+                f"{request.mentor.name or 'The mentor'} is away until {back}, so your request "
+                "was declined. You may ask them again once they are back; your other matches "
+                "are waiting for you in the app."
+            ),
+        )
+    active = Mentorship.objects.filter(
+        mentor_id=mentor_id, status=Mentorship.Status.ACTIVE
+    ).select_related("mentee", "mentor")
+    for mentorship in active:
+        notification_queue(
+            key=f"mentor-away:{mentorship.pk}:{away_until:%Y-%m-%d}",
+            recipient=mentorship.mentee,
+            category=Category.REQUEST_UPDATES,
+            subject="Your mentor is away for a while",
+            body=(
+                f"{mentorship.mentor.name or 'Your mentor'} is away until {back}. Your "
+                "mentorship goes on: keep checking in every week, and they will catch up when "
+                "they are back."
+            ),
+        )
+    return len(pending)
+
+
+def requests_remind_due(*, now: datetime) -> int:
+    """Remind each mentor of the pending requests half-way to their expiry, once per request
+    (`reminded_at`, and the email's key). Rows another sweep holds are skipped. Precondition:
+    inside a transaction. Returns how many reminders were queued."""
+    half = response_window() / 2
+    due = list(
+        MentorshipRequest.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            status=Status.PENDING,
+            reminded_at__isnull=True,
+            expires_at__isnull=False,
+            expires_at__lte=now + half,
+            expires_at__gt=now,
+        )
+        .select_related("mentee", "mentor__mentor_profile")
+    )
+    MentorshipRequest.objects.filter(pk__in=[request.pk for request in due]).update(reminded_at=now)
+
+    def reminder(request: MentorshipRequest) -> Draft:
+        profile = getattr(request.mentor, "mentor_profile", None)
+        deadline = _on_clock(request.expires_at, profile.timezone if profile else "UTC")
+        return Draft(
+            key=f"request-reminder:{request.pk}",
+            recipient_id=request.mentor_id,
+            category=Category.REQUEST_UPDATES,
+            subject=f"{request.mentee.name or 'A mentee'} is waiting for your answer",
+            body=(
+                f"{request.mentee.name or 'A mentee'} asked you to mentor them. Accept or "
+                f"decline by {deadline:%A %d %B %H:%M} ({deadline.tzname()}), or the request "
+                "expires and they are pointed to other mentors. Going away? Set an away date "
+                "on your profile."
+            ),
+        )
+
+    notifications_queue_bulk(drafts=[reminder(request) for request in due])
+    return len(due)
+
+
+def _on_clock(moment: datetime | None, zone: str) -> datetime:
+    moment = moment or timezone.now()
+    try:
+        return moment.astimezone(ZoneInfo(zone or "UTC"))
+    except (ValueError, KeyError):
+        return moment.astimezone(ZoneInfo("UTC"))
+
+
+def requests_expire_due(*, now: datetime) -> list[MentorshipRequest]:
+    """Pending requests past `expires_at` become `expired` (counted against the mentor) and are
+    announced (`requests_expired`: matching emails each mentee their next best mentors).
+
+    Lock order as in this module: the mentors' profiles first (skipping those another
+    transaction holds, such as a mentor accepting right now: their requests wait for the next
+    sweep), then the requests (skipping held rows). So a mentor accepting as the sweep expires
+    ends with one of the two, never both, and no sweep waits on a lock. Precondition: inside a
+    transaction. Returns the expired requests, with mentee and mentor loaded."""
+    due = MentorshipRequest.objects.filter(status=Status.PENDING, expires_at__lte=now)
+    mentor_ids = set(due.values_list("mentor_id", flat=True))
+    if not mentor_ids:
+        return []
+    locked = list(
+        MentorProfile.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=mentor_ids)
+        .values_list("pk", flat=True)
+    )
+    # A mentor whose profile is gone (left) has no pending request: nothing to lock for them.
+    expired = list(
+        due.select_for_update(skip_locked=True, of=("self",))
+        .filter(mentor_id__in=locked)
+        .select_related("mentee", "mentor")
+    )
+    MentorshipRequest.objects.filter(
+        pk__in=[request.pk for request in expired], status=Status.PENDING
+    ).update(status=Status.EXPIRED, decided_at=now)
+    for request in expired:
+        request.status, request.decided_at = Status.EXPIRED, now
+    if expired:
+        requests_expired.send(sender=MentorshipRequest, requests=expired)
+        logger.info("requests expired: %s", [request.pk for request in expired])
+    return expired

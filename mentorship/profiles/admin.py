@@ -9,7 +9,7 @@ from mentorship.profiles.models import (
     MentorProfile,
     MentorSkill,
 )
-from mentorship.profiles.services import mentor_approve
+from mentorship.profiles.services import mentor_approve, mentor_pause_lift
 
 
 class MenteeSkillInline(admin.TabularInline):
@@ -36,15 +36,32 @@ class MentorSkillInline(admin.TabularInline):
 
 @admin.register(MentorProfile)
 class MentorProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "approved", "accepting", "capacity", "years_experience", "timezone"]
-    list_filter = ["approved", "accepting", "roles", "background"]
+    list_display = [
+        "user",
+        "approved",
+        "accepting",
+        "away_until",
+        "paused_at",
+        "capacity",
+        "years_experience",
+        "timezone",
+    ]
+    list_filter = ["approved", "accepting", ("paused_at", admin.EmptyFieldListFilter), "roles"]
     search_fields = ["user__email", "user__name", "bio"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    readonly_fields = ["approved", "approved_at", "approved_by"]
+    readonly_fields = ["approved", "approved_at", "approved_by", "paused_at"]
     filter_horizontal = ["roles"]
     inlines = [MentorSkillInline]
-    actions = ["approve"]
+    actions = ["approve", "lift_pause"]
+
+    @admin.action(description="Lift the pause of the selected mentors (back in matching)")
+    def lift_pause(self, request, queryset: QuerySet[MentorProfile]) -> None:
+        paused = list(queryset.filter(paused_at__isnull=False).values_list("user_id", flat=True))
+        for mentor_id in paused:
+            mentor_pause_lift(mentor_id=mentor_id, by=request.user)
+        message = f"Lifted the pause of {len(paused)} mentor(s)."
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Approve the selected mentors (visible to mentees)")
     def approve(self, request, queryset: QuerySet[MentorProfile]) -> None:

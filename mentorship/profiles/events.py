@@ -9,6 +9,10 @@ show the profile). A failing receiver is logged and does not stop the others.
 `mentor_unapproved` is sent inside the transaction that withdraws a mentor's approval, with
 ``mentor_id`` and ``reason``: a receiver writes in that transaction (an exception rolls the
 withdrawal back).
+
+`mentor_away` is sent inside the transaction in which a mentor sets (or moves) their
+`away_until`, with ``mentor_id`` and ``away_until`` (a date): mentorships decline the pending
+requests with the code `away` and tell the mentees of active mentorships.
 """
 
 import functools
@@ -29,6 +33,9 @@ profile_changed = Signal()
 # Sent inside the transaction when staff withdraw a mentor's approval, with mentor_id: int and
 # reason: str (mentorships decline the mentor's pending requests with it).
 mentor_unapproved = Signal()
+# Sent inside the transaction when a mentor sets their away date, with mentor_id: int and
+# away_until: date.
+mentor_away = Signal()
 
 
 def profile_changed_on_commit(*, user_id: int, kind: ProfileKind) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from mentorship.accounts.models import User
 from mentorship.core.errors import NotFoundError
@@ -32,6 +32,21 @@ def mentee_profile_get(*, user: User) -> MenteeProfile:
     if profile is None:
         raise NotFoundError("You have no mentee profile yet: create it with PUT.")
     return profile
+
+
+def mentor_matchable(prefix: str = "") -> Q:
+    """The one rule for a mentor in matching and open to new requests, as a filter on
+    MentorProfile (`prefix` reaches it from another model, e.g. "mentor__mentor_profile__"):
+    approved by staff, not away (`away_until`, cleared by the hourly sweep on the date) and not
+    paused for letting requests expire. Whether they accept mentees and have a free place is
+    scored by the engine (`eligible`), not hidden."""
+    return Q(
+        **{
+            f"{prefix}approved": True,
+            f"{prefix}away_until__isnull": True,
+            f"{prefix}paused_at__isnull": True,
+        }
+    )
 
 
 def _mentor_profiles() -> QuerySet[MentorProfile]:

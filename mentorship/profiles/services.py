@@ -6,9 +6,11 @@ fails leaves the previous profile exactly as it was. A committed change announce
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -19,7 +21,12 @@ from mentorship.core.audit import audit_context, audit_forget
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
-from mentorship.profiles.events import ProfileKind, mentor_unapproved, profile_changed_on_commit
+from mentorship.profiles.events import (
+    ProfileKind,
+    mentor_away,
+    mentor_unapproved,
+    profile_changed_on_commit,
+)
 from mentorship.profiles.models import (
     JobDescription,
     MenteeProfile,
@@ -111,6 +118,7 @@ def _profile_save(
     for name in plain_fields:
         if name in data:
             setattr(profile, name, data[name])
+    went_away = isinstance(profile, MentorProfile) and _away_until_set(profile, data)
     # A time zone stored before only canonical zones were accepted (an alias such as `UTC`) is
     # kept until the person changes it: a change of other fields does not fail on it.
     _check_model_rules(profile, exclude=[] if created or "timezone" in data else ["timezone"])
@@ -130,8 +138,45 @@ def _profile_save(
             levels.model(profile=profile, skill=entry["skill"], level=entry["level"])
             for entry in data["skills"]
         )
+    if went_away and isinstance(profile, MentorProfile):
+        mentor_away.send(sender=MentorProfile, mentor_id=user.pk, away_until=profile.away_until)
     profile_changed_on_commit(user_id=user.pk, kind=kind)
     return profile, created
+
+
+def local_today(zone: str, *, now: datetime | None = None) -> date:
+    """Today's date on the wall clock of `zone` (an unknown zone reads as UTC)."""
+    try:
+        info = ZoneInfo(zone or "UTC")
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        info = ZoneInfo("UTC")
+    return (now or timezone.now()).astimezone(info).date()
+
+
+def _away_until_set(profile: MentorProfile, data: Mapping[str, Any]) -> bool:
+    """Apply `away_until` from `data` (absent: unchanged; None: back at once). A new date must be
+    after today on the mentor's clock and at most `MENTOR_AWAY_MAX_DAYS` ahead. Returns whether
+    the mentor is now away from a new date (their requests are then declined)."""
+    if "away_until" not in data:
+        return False
+    wanted, current = data["away_until"], profile.away_until
+    if wanted is None or wanted == current:
+        profile.away_until = wanted
+        return False
+    today = local_today(profile.timezone)
+    if wanted <= today:
+        raise ValidationError(
+            "Invalid input.",
+            fields={"away_until": [f"Pick a date after today ({today:%Y-%m-%d} where you are)."]},
+        )
+    latest = today + timedelta(days=settings.MENTOR_AWAY_MAX_DAYS)
+    if wanted > latest:
+        raise ValidationError(
+            "Invalid input.",
+            fields={"away_until": [f"Pick a date no later than {latest:%Y-%m-%d}."]},
+        )
+    profile.away_until = wanted
+    return True
 
 
 def _check_model_rules(instance: models.Model, *, exclude: Sequence[str] = ()) -> None:
@@ -260,3 +305,93 @@ def job_description_delete(*, user: User, job_description_id: int) -> None:
     if not deleted:
         raise NotFoundError("Not found.")
     profile_changed_on_commit(user_id=user.pk, kind="mentee")
+
+
+@transaction.atomic
+def mentors_return_from_away(*, now: datetime) -> list[int]:
+    """Mentors whose `away_until` has come on their own clock are back: the date is cleared,
+    they are emailed, and matching re-scores them. Idempotent under concurrency: rows another
+    sweep holds are skipped, and a returned mentor has no date left. Returns their ids."""
+    away = MentorProfile.objects.filter(away_until__isnull=False).values_list(
+        "pk", "timezone", "away_until"
+    )
+    due = [pk for pk, zone, until in away if until and until <= local_today(zone, now=now)]
+    if not due:
+        return []
+    back = list(
+        MentorProfile.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=due, away_until__isnull=False)
+        .select_related("user")
+    )
+    MentorProfile.objects.filter(pk__in=[profile.pk for profile in back]).update(
+        away_until=None, updated_at=now
+    )
+    for profile in back:
+        notification_queue(
+            key=f"mentor-back:{profile.pk}:{profile.away_until:%Y-%m-%d}",
+            recipient=profile.user,
+            category=Category.REQUEST_UPDATES,
+            subject="Welcome back: mentees can request you again",
+            body="Your away period is over: you are back in matching and open to new requests.",
+        )
+        profile_changed_on_commit(user_id=profile.pk, kind="mentor")
+    return [profile.pk for profile in back]
+
+
+@transaction.atomic
+def mentors_pause(*, mentor_ids: Sequence[int], at: datetime, expiries: int) -> list[int]:
+    """Pause these mentors from matching and new requests for letting `expiries` requests
+    expire (a pause already set is left as it is); each is emailed and re-scored. Returns the
+    ids newly paused."""
+    paused = list(
+        MentorProfile.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=mentor_ids, paused_at__isnull=True)
+        .select_related("user")
+    )
+    MentorProfile.objects.filter(pk__in=[profile.pk for profile in paused]).update(
+        paused_at=at, updated_at=at
+    )
+    for profile in paused:
+        notification_queue(
+            key=f"mentor-paused:{profile.pk}:{at:%Y%m%d%H%M%S}",
+            recipient=profile.user,
+            category=Category.REQUEST_UPDATES,
+            subject="You are paused from matching",
+            body=(
+                f"{expiries} requests to you expired unanswered in the last "
+                f"{settings.MENTOR_PAUSE_WINDOW_DAYS} days, so mentees no longer see you or "
+                "request you. Reply to this email when you can answer again: staff will lift "
+                "the pause. Tip: set an away date on your profile when you are busy."
+            ),
+        )
+        profile_changed_on_commit(user_id=profile.pk, kind="mentor")
+    return [profile.pk for profile in paused]
+
+
+@transaction.atomic
+def mentor_pause_lift(*, mentor_id: int, by: User) -> MentorProfile:
+    """Staff lift a mentor's pause (idempotent): they are back in matching, emailed, and
+    re-scored. Precondition: `by` is staff. Recorded in the audit trail as `by`'s."""
+    profile = (
+        MentorProfile.objects.select_for_update()
+        .select_related("user")
+        .filter(user_id=mentor_id)
+        .first()
+    )
+    if profile is None:
+        raise NotFoundError("No mentor profile for this user.")
+    if profile.paused_at is None:
+        return profile
+    paused_at = profile.paused_at
+    profile.paused_at = None
+    with audit_context(actor=by, reason="pause lifted"):
+        profile.save(update_fields=["paused_at", "updated_at"])
+    notification_queue(
+        key=f"mentor-unpaused:{profile.pk}:{paused_at:%Y%m%d%H%M%S}",
+        recipient=profile.user,
+        category=Category.REQUEST_UPDATES,
+        subject="Your pause is lifted",
+        body="Staff lifted your pause: mentees can see you and request you again.",
+    )
+    profile_changed_on_commit(user_id=profile.pk, kind="mentor")
+    return profile

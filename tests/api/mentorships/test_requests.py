@@ -27,6 +27,7 @@ REQUEST_FIELDS = {
     "decline_code",
     "reason",
     "created_at",
+    "expires_at",
     "decided_at",
     "mentorship",
 }

@@ -61,7 +61,18 @@ def test_put_creates_an_unapproved_profile_and_returns_its_full_representation(
         "languages": ["en"],
         "accepting": True,
         "capacity": 3,
+        "away_until": None,
         "approved": False,
+        "paused": False,
+        "paused_at": None,
+        "response_record": {
+            "answered": 0,
+            "accepted": 0,
+            "declined": 0,
+            "expired": 0,
+            "median_response_hours": None,
+            "expiry_rate": None,
+        },
     }
     assert sorted(body["roles"]) == ["data-scientist", "machine-learning-engineer"]
     assert sorted(body["skills"], key=lambda entry: entry["skill"]) == [
