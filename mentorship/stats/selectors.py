@@ -1,0 +1,467 @@
+"""Programme health over a window of days, read with a few set-based queries.
+
+Six statements whatever the size of the pool (one row per mentee of the cohort, one per answered
+or expired request, one per hire, and grouped counts of check-ins, stalls and ratings), then the
+counts, medians and percentiles in NumPy: no query per person, the same code on SQLite and
+PostgreSQL. The definitions of every figure are in the README ("Programme health").
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from mentorship.accounts.models import User
+from mentorship.core.errors import ValidationError
+from mentorship.matching.models import Match
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
+from mentorship.profiles.models import MenteeProfile
+from mentorship.progress.models import CheckIn, StallFlag
+from mentorship.taxonomy.models import Role
+
+DEFAULT_WINDOW_DAYS = 90
+MAX_WINDOW_DAYS = 3 * 366
+FUNNEL = ("signed_up", "profile_complete", "matched", "requested", "accepted", "active", "hired")
+# Declines the mentor did not make: they say nothing of how fast the mentor answers.
+AUTOMATIC_DECLINES = (
+    MentorshipRequest.DeclineCode.AWAY.value,
+    MentorshipRequest.DeclineCode.UNAPPROVED.value,
+)
+NO_ROLE = -1  # the group of people without a mentee profile (never made one, or left)
+DAY = 86_400.0
+HOUR = 3_600.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """Calendar days `start` to `end`, both included, in the server's zone (UTC)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def since(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time.min, tzinfo=dt.UTC)
+
+    @property
+    def until(self) -> dt.datetime:
+        """The first moment after the window."""
+        return dt.datetime.combine(self.end, dt.time.min, tzinfo=dt.UTC) + dt.timedelta(days=1)
+
+
+def stats_window(
+    *, start: dt.date | None, end: dt.date | None, today: dt.date | None = None
+) -> Window:
+    """The window asked for: `end` defaults to today, `start` to 90 days ending on `end`. An
+    `end` after tomorrow (today somewhere on Earth), a `start` after `end` or more than
+    MAX_WINDOW_DAYS days are a ValidationError naming the field (`from` or `to`)."""
+    today = today or timezone.localdate()
+    if end is not None and end > today + dt.timedelta(days=1):
+        raise ValidationError(
+            "The window cannot end in the future.", fields={"to": "In the future."}
+        )
+    end = end or today
+    if start is None:
+        try:
+            start = end - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+        except OverflowError:
+            raise ValidationError("No window ends so early.", fields={"to": "Too early."}) from None
+    if start > end:
+        raise ValidationError("The window starts after it ends.", fields={"from": "After `to`."})
+    if (end - start).days + 1 > MAX_WINDOW_DAYS:
+        raise ValidationError(
+            f"A window is at most {MAX_WINDOW_DAYS} days.",
+            fields={"from": f"More than {MAX_WINDOW_DAYS} days before `to`."},
+        )
+    return Window(start=start, end=end)
+
+
+@dataclass
+class ProgrammeHealth:
+    """The report (`report`, what the API answers) and, for the admin's charts, the raw
+    distributions behind its medians (overall)."""
+
+    report: dict[str, Any]
+    days_to_hire: np.ndarray = field(repr=False)
+    response_hours: np.ndarray = field(repr=False)
+
+
+# --- the queries ----------------------------------------------------------------------------------
+
+
+def _epoch(column: str) -> str:
+    """SQL for a timestamp as seconds since 1970 (a float; NULL stays NULL)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
+    return f"((julianday({column}) - 2440587.5) * 86400.0)"
+
+
+def _moment(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _day(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _array(rows: list[tuple], columns: int) -> np.ndarray:
+    """Rows as a float matrix, NULL as NaN (an empty one keeps its columns)."""
+    if not rows:
+        return np.empty((0, columns))
+    return np.array(rows, dtype=float)
+
+
+USER = User._meta.db_table
+PROFILE = MenteeProfile._meta.db_table
+MATCH = Match._meta.db_table
+REQUEST = MentorshipRequest._meta.db_table
+MENTORSHIP = Mentorship._meta.db_table
+CHECKIN = CheckIn._meta.db_table
+STALL = StallFlag._meta.db_table
+FEEDBACK = MentorshipFeedback._meta.db_table
+
+
+def _cohort(window: Window) -> np.ndarray:
+    """One row per mentee who signed up in the window: target role, then the moment they first
+    reached each step of FUNNEL (NaN: not reached)."""
+    sql = f"""
+        WITH cohort AS (
+            SELECT id, date_joined FROM {USER}
+            WHERE role = %s AND date_joined >= %s AND date_joined < %s
+        )
+        SELECT p.target_role_id, {_epoch("c.date_joined")}, {_epoch("p.created_at")},
+               {_epoch("mt.first_at")}, {_epoch("rq.first_at")}, {_epoch("ms.first_at")},
+               {_epoch("ck.first_at")}, {_epoch("p.hired_at")}
+        FROM cohort c
+        LEFT JOIN {PROFILE} p ON p.user_id = c.id
+        LEFT JOIN (
+            SELECT mentee_id, MIN(computed_at) AS first_at FROM {MATCH}
+            WHERE mentee_id IN (SELECT id FROM cohort) GROUP BY mentee_id
+        ) mt ON mt.mentee_id = c.id
+        LEFT JOIN (
+            SELECT mentee_id, MIN(created_at) AS first_at FROM {REQUEST}
+            WHERE mentee_id IN (SELECT id FROM cohort) GROUP BY mentee_id
+        ) rq ON rq.mentee_id = c.id
+        LEFT JOIN (
+            SELECT mentee_id, MIN(started_at) AS first_at FROM {MENTORSHIP}
+            WHERE mentee_id IN (SELECT id FROM cohort) GROUP BY mentee_id
+        ) ms ON ms.mentee_id = c.id
+        LEFT JOIN (
+            SELECT m.mentee_id, MIN(k.submitted_at) AS first_at
+            FROM {CHECKIN} k JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
+            WHERE k.status = %s AND m.mentee_id IN (SELECT id FROM cohort)
+            GROUP BY m.mentee_id
+        ) ck ON ck.mentee_id = c.id
+    """  # noqa: S608 (table names from the models; values are parameters)
+    params = [
+        User.Role.MENTEE.value,
+        _moment(window.since),
+        _moment(window.until),
+        CheckIn.Status.SUBMITTED.value,
+    ]
+    data = _array(_rows(sql, params), 8)
+    roles = np.nan_to_num(data[:, 0], nan=NO_ROLE)
+    joined, profile, match, request, mentorship, active, hired = data[:, 1:].T
+    # The match list holds only the latest computation of each match (and none once hired or in
+    # a mentorship): a request, or a mentorship, shows the mentee was matched by then.
+    requested = np.fmin(request, mentorship)
+    matched = np.fmin(match, requested)
+    steps = np.column_stack([joined, profile, matched, requested, mentorship, active, hired])
+    return np.column_stack([roles, steps])
+
+
+def _responses(window: Window) -> np.ndarray:
+    """One row per request the mentor answered (accepted or declined) or let expire in the
+    window: target role, expired (1/0), hours from the request to the answer."""
+    expired = MentorshipRequest.Status.EXPIRED.value
+    sql = f"""
+        SELECT p.target_role_id, CASE WHEN r.status = %s THEN 1 ELSE 0 END,
+               ({_epoch("r.decided_at")} - {_epoch("r.created_at")}) / {HOUR}
+        FROM {REQUEST} r LEFT JOIN {PROFILE} p ON p.user_id = r.mentee_id
+        WHERE (r.status IN (%s, %s) AND r.decline_code NOT IN (%s, %s)
+               AND r.decided_at >= %s AND r.decided_at < %s)
+           OR (r.status = %s AND COALESCE(r.decided_at, r.expires_at) >= %s
+               AND COALESCE(r.decided_at, r.expires_at) < %s)
+    """  # noqa: S608 (table names from the models; values are parameters)
+    params = [
+        expired,
+        MentorshipRequest.Status.ACCEPTED.value,
+        MentorshipRequest.Status.DECLINED.value,
+        *AUTOMATIC_DECLINES,
+        _moment(window.since),
+        _moment(window.until),
+        expired,
+        _moment(window.since),
+        _moment(window.until),
+    ]
+    data = _array(_rows(sql, params), 3)
+    data[:, 0] = np.nan_to_num(data[:, 0], nan=NO_ROLE)
+    return data
+
+
+def _hires(window: Window) -> np.ndarray:
+    """One row per mentee hired in the window: target role, days from sign-up to the hire, days
+    from their first mentorship's start to the hire (NaN without one)."""
+    sql = f"""
+        WITH hired AS (
+            SELECT user_id, target_role_id, hired_at FROM {PROFILE}
+            WHERE hired_at >= %s AND hired_at < %s
+        )
+        SELECT h.target_role_id, ({_epoch("h.hired_at")} - {_epoch("u.date_joined")}) / {DAY},
+               ({_epoch("h.hired_at")} - {_epoch("fm.first_at")}) / {DAY}
+        FROM hired h JOIN {USER} u ON u.id = h.user_id
+        LEFT JOIN (
+            SELECT mentee_id, MIN(started_at) AS first_at FROM {MENTORSHIP}
+            WHERE mentee_id IN (SELECT user_id FROM hired) GROUP BY mentee_id
+        ) fm ON fm.mentee_id = h.user_id
+    """  # noqa: S608 (table names from the models; values are parameters)
+    data = _array(_rows(sql, [_moment(window.since), _moment(window.until)]), 3)
+    data[:, 1:] = np.maximum(data[:, 1:], 0.0)  # a hire dated on its day's start, a same-day join
+    return data
+
+
+def _checkins(window: Window) -> list[tuple]:
+    """(target role, status, count) of the check-ins of the weeks starting in the window."""
+    sql = f"""
+        SELECT p.target_role_id, k.status, COUNT(*)
+        FROM {CHECKIN} k JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
+        LEFT JOIN {PROFILE} p ON p.user_id = m.mentee_id
+        WHERE k.week_start >= %s AND k.week_start <= %s
+        GROUP BY p.target_role_id, k.status
+    """  # noqa: S608 (table names from the models; values are parameters)
+    return _rows(sql, [_day(window.start), _day(window.end)])
+
+
+def _stalls(window: Window) -> list[tuple]:
+    """(target role, mentees flagged in the window, mentees with an open flag on an active
+    mentorship now)."""
+    sql = f"""
+        SELECT p.target_role_id,
+               COUNT(DISTINCT CASE WHEN s.flagged_at >= %s AND s.flagged_at < %s
+                                   THEN m.mentee_id END),
+               COUNT(DISTINCT CASE WHEN s.cleared_at IS NULL AND m.status = %s
+                                   THEN m.mentee_id END)
+        FROM {STALL} s JOIN {MENTORSHIP} m ON m.id = s.mentorship_id
+        LEFT JOIN {PROFILE} p ON p.user_id = m.mentee_id
+        WHERE (s.flagged_at >= %s AND s.flagged_at < %s)
+           OR (s.cleared_at IS NULL AND m.status = %s)
+        GROUP BY p.target_role_id
+    """  # noqa: S608 (table names from the models; values are parameters)
+    since, until = _moment(window.since), _moment(window.until)
+    active = Mentorship.Status.ACTIVE.value
+    return _rows(sql, [since, until, active, since, until, active])
+
+
+def _ratings(window: Window) -> list[tuple]:
+    """(target role, side, rating, count) of the feedback given in the window."""
+    sql = f"""
+        SELECT p.target_role_id, f.role, f.rating, COUNT(*)
+        FROM {FEEDBACK} f JOIN {MENTORSHIP} m ON m.id = f.mentorship_id
+        LEFT JOIN {PROFILE} p ON p.user_id = m.mentee_id
+        WHERE f.created_at >= %s AND f.created_at < %s
+        GROUP BY p.target_role_id, f.role, f.rating
+    """  # noqa: S608 (table names from the models; values are parameters)
+    return _rows(sql, [_moment(window.since), _moment(window.until)])
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+
+def _median(values: np.ndarray) -> float | None:
+    return round(float(np.median(values)), 2) if values.size else None
+
+
+def _p90(values: np.ndarray) -> float | None:
+    return round(float(np.percentile(values, 90)), 2) if values.size else None
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _funnel(steps: np.ndarray) -> tuple[list[dict], list[dict]]:
+    """The nested funnel (a mentee counts at a step when they reached it and every step before
+    it) and the median days between consecutive steps of those who reached the later one."""
+    reached = np.logical_and.accumulate(~np.isnan(steps), axis=1)
+    counts = [int(n) for n in reached.sum(axis=0)] if steps.size else [0] * len(FUNNEL)
+    funnel = [
+        {
+            "step": step,
+            "count": count,
+            "conversion": None if index == 0 else _rate(count, counts[index - 1]),
+            "share_of_signed_up": _rate(count, counts[0]),
+        }
+        for index, (step, count) in enumerate(zip(FUNNEL, counts, strict=True))
+    ]
+    between = []
+    for index in range(1, len(FUNNEL)):
+        both = reached[:, index] if steps.size else np.zeros(0, dtype=bool)
+        days = np.maximum(steps[both, index] - steps[both, index - 1], 0.0) / DAY
+        between.append(
+            {
+                "from_step": FUNNEL[index - 1],
+                "to_step": FUNNEL[index],
+                "count": int(days.size),
+                "median_days": _median(days),
+            }
+        )
+    return funnel, between
+
+
+def _figures(
+    *,
+    cohort: np.ndarray,
+    responses: np.ndarray,
+    hires: np.ndarray,
+    checkins: Iterable[tuple],
+    stalls: Iterable[tuple],
+    ratings: Iterable[tuple],
+) -> dict[str, Any]:
+    """Every figure of one group: arrays and grouped rows already cut to it."""
+    funnel, between = _funnel(cohort[:, 1:])
+    from_sign_up = hires[:, 1]
+    from_mentorship = hires[~np.isnan(hires[:, 2]), 2]
+    answered = responses[responses[:, 1] == 0, 2]
+    expired = int((responses[:, 1] == 1).sum())
+    statuses = dict.fromkeys(CheckIn.Status.values, 0)
+    for _, status, count in checkins:
+        statuses[status] += count
+    submitted, missed = statuses[CheckIn.Status.SUBMITTED], statuses[CheckIn.Status.MISSED]
+    flagged = sum(row[1] for row in stalls)
+    open_now = sum(row[2] for row in stalls)
+    sides = {}
+    for side in MentorshipFeedback.Role.values:
+        distribution = dict.fromkeys(range(1, 6), 0)
+        for _, role, rating, count in ratings:
+            if role == side:
+                distribution[rating] += count
+        total = sum(distribution.values())
+        sides[f"by_{side}s"] = {
+            "count": total,
+            "average": (
+                round(sum(r * n for r, n in distribution.items()) / total, 2) if total else None
+            ),
+            "distribution": {str(rating): n for rating, n in distribution.items()},
+        }
+    return {
+        "funnel": funnel,
+        "days_between_steps": between,
+        "time_to_hire": {
+            "hired": int(from_sign_up.size),
+            "median_days_from_sign_up": _median(from_sign_up),
+            "p90_days_from_sign_up": _p90(from_sign_up),
+            "hired_after_a_mentorship": int(from_mentorship.size),
+            "median_days_from_first_mentorship": _median(from_mentorship),
+            "p90_days_from_first_mentorship": _p90(from_mentorship),
+        },
+        "mentor_response": {
+            "answered": int(answered.size),
+            "median_hours": _median(answered),
+            "p90_hours": _p90(answered),
+            "expired": expired,
+            "expiry_rate": _rate(expired, int(answered.size) + expired),
+        },
+        "checkins": {
+            "submitted": submitted,
+            "missed": missed,
+            "open": statuses[CheckIn.Status.OPEN],
+            "submission_rate": _rate(submitted, submitted + missed),
+        },
+        "stalled": {"flagged": flagged, "open_now": open_now},
+        "ratings": sides,
+    }
+
+
+def _role_key(value: Any) -> int:
+    return NO_ROLE if value is None else int(value)
+
+
+def programme_health(*, window: Window) -> ProgrammeHealth:
+    """The programme's figures over `window`, overall and by the mentees' target role (every
+    role of the taxonomy, then the people without a mentee profile when there are any).
+    Staff only: the caller checks."""
+    cohort = _cohort(window)
+    responses = _responses(window)
+    hires = _hires(window)
+    checkins = _checkins(window)
+    stalls = _stalls(window)
+    ratings = _ratings(window)
+    overall = _figures(
+        cohort=cohort,
+        responses=responses,
+        hires=hires,
+        checkins=checkins,
+        stalls=stalls,
+        ratings=ratings,
+    )
+    groups: list[tuple[int, str | None, str]] = list(
+        Role.objects.order_by("name").values_list("pk", "slug", "name")
+    )
+    seen = {
+        *(int(value) for value in cohort[:, 0]),
+        *(int(value) for value in responses[:, 0]),
+        *(int(value) for value in np.nan_to_num(hires[:, 0], nan=NO_ROLE)),
+        *(_role_key(row[0]) for row in [*checkins, *stalls, *ratings]),
+    }
+    if NO_ROLE in seen:
+        groups.append((NO_ROLE, None, "No mentee profile"))
+    hire_roles = np.nan_to_num(hires[:, 0], nan=NO_ROLE)
+    by_role = []
+    for pk, slug, name in groups:
+        figures = _figures(
+            cohort=cohort[cohort[:, 0] == pk],
+            responses=responses[responses[:, 0] == pk],
+            hires=hires[hire_roles == pk],
+            checkins=[row for row in checkins if _role_key(row[0]) == pk],
+            stalls=[row for row in stalls if _role_key(row[0]) == pk],
+            ratings=[row for row in ratings if _role_key(row[0]) == pk],
+        )
+        by_role.append({"target_role": slug, "name": name, **figures})
+    report = {
+        "from": window.start,
+        "to": window.end,
+        "overall": overall,
+        "by_target_role": by_role,
+    }
+    return ProgrammeHealth(
+        report=report, days_to_hire=hires[:, 1], response_hours=responses[responses[:, 1] == 0, 2]
+    )
+
+
+def report_rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """The report flattened, one (target role, figure, value) per figure and group: `all` for
+    the whole programme, an empty role for people without a mentee profile."""
+    rows: list[tuple[str, str, Any]] = []
+    groups = [("all", report["overall"])] + [
+        (group["target_role"] or "", group) for group in report["by_target_role"]
+    ]
+    for role, figures in groups:
+        for step in figures["funnel"]:
+            rows.append((role, f"funnel.{step['step']}.count", step["count"]))
+            rows.append((role, f"funnel.{step['step']}.conversion", step["conversion"]))
+            rows.append(
+                (role, f"funnel.{step['step']}.share_of_signed_up", step["share_of_signed_up"])
+            )
+        for pair in figures["days_between_steps"]:
+            name = f"days_between_steps.{pair['from_step']}.{pair['to_step']}"
+            rows.append((role, f"{name}.count", pair["count"]))
+            rows.append((role, f"{name}.median_days", pair["median_days"]))
+        for section in ("time_to_hire", "mentor_response", "checkins", "stalled"):
+            for key, value in figures[section].items():
+                rows.append((role, f"{section}.{key}", value))
+        for side, values in figures["ratings"].items():
+            rows.append((role, f"ratings.{side}.count", values["count"]))
+            rows.append((role, f"ratings.{side}.average", values["average"]))
+            for rating, count in values["distribution"].items():
+                rows.append((role, f"ratings.{side}.distribution.{rating}", count))
+    return rows
