@@ -96,7 +96,7 @@ class ProgrammeHealth:
 def _epoch(column: str) -> str:
     """SQL for a timestamp as seconds since 1970 (a float; NULL stays NULL)."""
     if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
+        return f"date_part('epoch', {column})"  # a float; EXTRACT would be a numeric
     return f"((julianday({column}) - 2440587.5) * 86400.0)"
 
 
@@ -134,46 +134,47 @@ FEEDBACK = MentorshipFeedback._meta.db_table
 def _cohort(window: Window) -> np.ndarray:
     """One row per mentee who signed up in the window: target role, then the moment they first
     reached each step of FUNNEL (NaN: not reached)."""
+    # Each first moment is one grouped pass over its table. Nothing happens to a mentee before
+    # they sign up, so rows older than the window cannot be the first of anyone in the cohort:
+    # they are skipped without a join (the outer join keeps the cohort's).
     sql = f"""
-        WITH cohort AS (
-            SELECT id, date_joined FROM {USER}
-            WHERE role = %s AND date_joined >= %s AND date_joined < %s
-        )
-        SELECT p.target_role_id, {_epoch("c.date_joined")}, {_epoch("p.created_at")},
+        SELECT p.target_role_id, {_epoch("u.date_joined")}, {_epoch("p.created_at")},
                {_epoch("mt.first_at")}, {_epoch("rq.first_at")}, {_epoch("ms.first_at")},
                {_epoch("ck.first_at")}, {_epoch("p.hired_at")}
-        FROM cohort c
-        LEFT JOIN {PROFILE} p ON p.user_id = c.id
+        FROM {USER} u
+        LEFT JOIN {PROFILE} p ON p.user_id = u.id
         LEFT JOIN (
             SELECT mentee_id, MIN(computed_at) AS first_at FROM {MATCH}
-            WHERE mentee_id IN (SELECT id FROM cohort) GROUP BY mentee_id
-        ) mt ON mt.mentee_id = c.id
+            WHERE rank = 1 AND computed_at >= %s GROUP BY mentee_id
+        ) mt ON mt.mentee_id = u.id
         LEFT JOIN (
             SELECT mentee_id, MIN(created_at) AS first_at FROM {REQUEST}
-            WHERE mentee_id IN (SELECT id FROM cohort) GROUP BY mentee_id
-        ) rq ON rq.mentee_id = c.id
+            WHERE created_at >= %s GROUP BY mentee_id
+        ) rq ON rq.mentee_id = u.id
         LEFT JOIN (
             SELECT mentee_id, MIN(started_at) AS first_at FROM {MENTORSHIP}
-            WHERE mentee_id IN (SELECT id FROM cohort) GROUP BY mentee_id
-        ) ms ON ms.mentee_id = c.id
+            WHERE started_at >= %s GROUP BY mentee_id
+        ) ms ON ms.mentee_id = u.id
         LEFT JOIN (
-            SELECT m.mentee_id, MIN(k.submitted_at) AS first_at
-            FROM {CHECKIN} k JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
-            WHERE k.status = %s AND m.mentee_id IN (SELECT id FROM cohort)
+            SELECT m.mentee_id, MIN(k.first_at) AS first_at
+            FROM (
+                SELECT mentorship_id, MIN(submitted_at) AS first_at FROM {CHECKIN}
+                WHERE status = %s AND submitted_at >= %s GROUP BY mentorship_id
+            ) k
+            JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
             GROUP BY m.mentee_id
-        ) ck ON ck.mentee_id = c.id
+        ) ck ON ck.mentee_id = u.id
+        WHERE u.role = %s AND u.date_joined >= %s AND u.date_joined < %s
     """  # noqa: S608 (table names from the models; values are parameters)
-    params = [
-        User.Role.MENTEE.value,
-        _moment(window.since),
-        _moment(window.until),
-        CheckIn.Status.SUBMITTED.value,
-    ]
+    since, until = _moment(window.since), _moment(window.until)
+    params = [since, since, since, CheckIn.Status.SUBMITTED.value, since]
+    params += [User.Role.MENTEE.value, since, until]
     data = _array(_rows(sql, params), 8)
     roles = np.nan_to_num(data[:, 0], nan=NO_ROLE)
     joined, profile, match, request, mentorship, active, hired = data[:, 1:].T
-    # The match list holds only the latest computation of each match (and none once hired or in
-    # a mentorship): a request, or a mentorship, shows the mentee was matched by then.
+    # The match list holds only the latest computation of each match (and none once hired):
+    # matched is when the list's first-ranked match was computed, or the first request or
+    # mentorship if earlier (they show the mentee was matched by then).
     requested = np.fmin(request, mentorship)
     matched = np.fmin(match, requested)
     steps = np.column_stack([joined, profile, matched, requested, mentorship, active, hired])
