@@ -1,7 +1,8 @@
 """Programme health over a window of days, read with a few set-based queries.
 
-Six statements whatever the size of the pool (one row per mentee of the cohort, one per answered
-or expired request, one per hire, and grouped counts of check-ins, stalls and ratings), then the
+Six statements whatever the size of the pool (one row per mentee of the cohort, one per mentee
+with check-ins, one per answered or expired request, one per hire, and grouped counts of stalls
+and ratings), then the
 counts, medians and percentiles in NumPy: no query per person, the same code on SQLite and
 PostgreSQL. The definitions of every figure are in the README ("Programme health").
 """
@@ -131,16 +132,52 @@ STALL = StallFlag._meta.db_table
 FEEDBACK = MentorshipFeedback._meta.db_table
 
 
-def _cohort(window: Window) -> np.ndarray:
+def _checkin_pass(window: Window) -> np.ndarray:
+    """One row per mentee with check-ins that count: mentee id, target role, the first check-in
+    they submitted since the window began (NaN: none), and the check-ins of the weeks starting
+    in the window that were submitted, missed and are open. One pass over the check-ins, for
+    the funnel's `active` step and the submission rate alike."""
+    in_window = "week_start >= %s AND week_start <= %s"
+    sql = f"""
+        SELECT m.mentee_id, p.target_role_id, {_epoch("MIN(k.first_at)")},
+               SUM(k.submitted), SUM(k.missed), SUM(k.open)
+        FROM (
+            SELECT mentorship_id,
+                   MIN(CASE WHEN status = %s AND submitted_at >= %s THEN submitted_at END)
+                       AS first_at,
+                   SUM(CASE WHEN status = %s AND {in_window} THEN 1 ELSE 0 END) AS submitted,
+                   SUM(CASE WHEN status = %s AND {in_window} THEN 1 ELSE 0 END) AS missed,
+                   SUM(CASE WHEN status = %s AND {in_window} THEN 1 ELSE 0 END) AS open
+            FROM {CHECKIN}
+            WHERE submitted_at >= %s OR ({in_window})
+            GROUP BY mentorship_id
+        ) k
+        JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
+        LEFT JOIN {PROFILE} p ON p.user_id = m.mentee_id
+        GROUP BY m.mentee_id, p.target_role_id
+    """  # noqa: S608 (table names from the models; values are parameters)
+    since, start, end = _moment(window.since), _day(window.start), _day(window.end)
+    submitted = CheckIn.Status.SUBMITTED.value
+    missed = CheckIn.Status.MISSED.value
+    open_ = CheckIn.Status.OPEN.value
+    params = [submitted, since, submitted, start, end, missed, start, end, open_, start, end]
+    params += [since, start, end]
+    data = _array(_rows(sql, params), 6)
+    data[:, 1] = np.nan_to_num(data[:, 1], nan=NO_ROLE)
+    return data
+
+
+def _cohort(window: Window, checkins: np.ndarray) -> np.ndarray:
     """One row per mentee who signed up in the window: target role, then the moment they first
-    reached each step of FUNNEL (NaN: not reached)."""
+    reached each step of FUNNEL (NaN: not reached); `checkins` (of `_checkin_pass`) gives the
+    first check-in submitted."""
     # Each first moment is one grouped pass over its table. Nothing happens to a mentee before
     # they sign up, so rows older than the window cannot be the first of anyone in the cohort:
     # they are skipped without a join (the outer join keeps the cohort's).
     sql = f"""
-        SELECT p.target_role_id, {_epoch("u.date_joined")}, {_epoch("p.created_at")},
+        SELECT u.id, p.target_role_id, {_epoch("u.date_joined")}, {_epoch("p.created_at")},
                {_epoch("mt.first_at")}, {_epoch("rq.first_at")}, {_epoch("ms.first_at")},
-               {_epoch("ck.first_at")}, {_epoch("p.hired_at")}
+               {_epoch("p.hired_at")}
         FROM {USER} u
         LEFT JOIN {PROFILE} p ON p.user_id = u.id
         LEFT JOIN (
@@ -155,23 +192,20 @@ def _cohort(window: Window) -> np.ndarray:
             SELECT mentee_id, MIN(started_at) AS first_at FROM {MENTORSHIP}
             WHERE started_at >= %s GROUP BY mentee_id
         ) ms ON ms.mentee_id = u.id
-        LEFT JOIN (
-            SELECT m.mentee_id, MIN(k.first_at) AS first_at
-            FROM (
-                SELECT mentorship_id, MIN(submitted_at) AS first_at FROM {CHECKIN}
-                WHERE status = %s AND submitted_at >= %s GROUP BY mentorship_id
-            ) k
-            JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
-            GROUP BY m.mentee_id
-        ) ck ON ck.mentee_id = u.id
         WHERE u.role = %s AND u.date_joined >= %s AND u.date_joined < %s
     """  # noqa: S608 (table names from the models; values are parameters)
     since, until = _moment(window.since), _moment(window.until)
-    params = [since, since, since, CheckIn.Status.SUBMITTED.value, since]
-    params += [User.Role.MENTEE.value, since, until]
+    params = [since, since, since, User.Role.MENTEE.value, since, until]
     data = _array(_rows(sql, params), 8)
-    roles = np.nan_to_num(data[:, 0], nan=NO_ROLE)
-    joined, profile, match, request, mentorship, active, hired = data[:, 1:].T
+    ids, roles = data[:, 0], np.nan_to_num(data[:, 1], nan=NO_ROLE)
+    joined, profile, match, request, mentorship, hired = data[:, 2:].T
+    active = np.full(ids.size, np.nan)
+    if checkins.size and ids.size:
+        order = np.argsort(checkins[:, 0])
+        known = checkins[order, 0]
+        at = np.minimum(np.searchsorted(known, ids), known.size - 1)
+        found = known[at] == ids
+        active[found] = checkins[order[at[found]], 2]
     # The match list holds only the latest computation of each match (and none once hired):
     # matched is when the list's first-ranked match was computed, or the first request or
     # mentorship if earlier (they show the mentee was matched by then).
@@ -229,22 +263,6 @@ def _hires(window: Window) -> np.ndarray:
     data = _array(_rows(sql, [_moment(window.since), _moment(window.until)]), 3)
     data[:, 1:] = np.maximum(data[:, 1:], 0.0)  # a hire dated on its day's start, a same-day join
     return data
-
-
-def _checkins(window: Window) -> list[tuple]:
-    """(target role, status, count) of the check-ins of the weeks starting in the window."""
-    sql = f"""
-        SELECT p.target_role_id, k.status, SUM(k.n)
-        FROM (
-            SELECT mentorship_id, status, COUNT(*) AS n FROM {CHECKIN}
-            WHERE week_start >= %s AND week_start <= %s GROUP BY mentorship_id, status
-        ) k
-        JOIN {MENTORSHIP} m ON m.id = k.mentorship_id
-        LEFT JOIN {PROFILE} p ON p.user_id = m.mentee_id
-        GROUP BY p.target_role_id, k.status
-    """  # noqa: S608 (table names from the models; values are parameters)
-    rows = _rows(sql, [_day(window.start), _day(window.end)])
-    return [(role, status, int(count)) for role, status, count in rows]
 
 
 def _stalls(window: Window) -> list[tuple]:
@@ -328,7 +346,7 @@ def _figures(
     cohort: np.ndarray,
     responses: np.ndarray,
     hires: np.ndarray,
-    checkins: Iterable[tuple],
+    checkins: np.ndarray,
     stalls: Iterable[tuple],
     ratings: Iterable[tuple],
 ) -> dict[str, Any]:
@@ -338,10 +356,7 @@ def _figures(
     from_mentorship = hires[~np.isnan(hires[:, 2]), 2]
     answered = responses[responses[:, 1] == 0, 2]
     expired = int((responses[:, 1] == 1).sum())
-    statuses = dict.fromkeys(CheckIn.Status.values, 0)
-    for _, status, count in checkins:
-        statuses[status] += count
-    submitted, missed = statuses[CheckIn.Status.SUBMITTED], statuses[CheckIn.Status.MISSED]
+    submitted, missed, open_ = (int(total) for total in checkins[:, 3:6].sum(axis=0))
     flagged = sum(row[1] for row in stalls)
     open_now = sum(row[2] for row in stalls)
     sides = {}
@@ -379,7 +394,7 @@ def _figures(
         "checkins": {
             "submitted": submitted,
             "missed": missed,
-            "open": statuses[CheckIn.Status.OPEN],
+            "open": open_,
             "submission_rate": _rate(submitted, submitted + missed),
         },
         "stalled": {"flagged": flagged, "open_now": open_now},
@@ -402,10 +417,10 @@ def programme_health(*, window: Window) -> ProgrammeHealth:
                 # disk; and no JIT, whose compiling costs more than these scans.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 cursor.execute("SET LOCAL jit = off")
-        cohort = _cohort(window)
+        checkins = _checkin_pass(window)
+        cohort = _cohort(window, checkins)
         responses = _responses(window)
         hires = _hires(window)
-        checkins = _checkins(window)
         stalls = _stalls(window)
         ratings = _ratings(window)
     overall = _figures(
@@ -423,7 +438,8 @@ def programme_health(*, window: Window) -> ProgrammeHealth:
         *(int(value) for value in cohort[:, 0]),
         *(int(value) for value in responses[:, 0]),
         *(int(value) for value in np.nan_to_num(hires[:, 0], nan=NO_ROLE)),
-        *(_role_key(row[0]) for row in [*checkins, *stalls, *ratings]),
+        *(int(value) for value in checkins[:, 1]),
+        *(_role_key(row[0]) for row in [*stalls, *ratings]),
     }
     if NO_ROLE in seen:
         groups.append((NO_ROLE, None, "No mentee profile"))
@@ -434,7 +450,7 @@ def programme_health(*, window: Window) -> ProgrammeHealth:
             cohort=cohort[cohort[:, 0] == pk],
             responses=responses[responses[:, 0] == pk],
             hires=hires[hire_roles == pk],
-            checkins=[row for row in checkins if _role_key(row[0]) == pk],
+            checkins=checkins[checkins[:, 1] == pk],
             stalls=[row for row in stalls if _role_key(row[0]) == pk],
             ratings=[row for row in ratings if _role_key(row[0]) == pk],
         )
