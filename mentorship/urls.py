@@ -11,6 +11,7 @@ from mentorship.stats.admin import programme_health_view
 
 admin.site.site_header = "Mentorship matching: staff"
 admin.site.site_title = "Mentorship staff"
+admin.site.index_template = "admin/stats/index.html"  # links the programme health page
 
 urlpatterns = [
     path(

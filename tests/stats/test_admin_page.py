@@ -54,3 +54,11 @@ def test_someone_not_staff_is_sent_to_the_admin_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_index_links_to_it(client):
+    client.force_login(StaffFactory())
+
+    page = client.get("/admin/").content.decode()
+
+    assert f'<a href="{URL}"><strong>Programme health</strong></a>' in page
