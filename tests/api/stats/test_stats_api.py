@@ -151,3 +151,19 @@ def test_a_report_costs_the_same_queries_for_a_bigger_pool(client_for, staff):
     # The token, the six statements, the roles (and on PostgreSQL the savepoint and its two
     # settings): none per person.
     assert len(pool.captured_queries) == len(empty.captured_queries) <= 13
+
+
+def test_reports_are_throttled_per_staff_user(client_for, staff, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "stats": "2/minute",
+        },
+    }
+    client = client_for(staff)
+
+    statuses = [client.get(url).status_code for url in [*URLS, URLS[0]]]
+
+    assert statuses == [200, 200, 429]
+    assert client_for(StaffFactory()).get(URLS[1]).status_code == 200
