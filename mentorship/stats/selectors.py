@@ -2,9 +2,9 @@
 
 Six statements whatever the size of the pool (one row per mentee of the cohort, one per mentee
 with check-ins, one per answered or expired request, one per hire, and grouped counts of stalls
-and ratings), then the
-counts, medians and percentiles in NumPy: no query per person, the same code on SQLite and
-PostgreSQL. The definitions of every figure are in the README ("Programme health").
+and ratings), then the counts, medians and percentiles in NumPy: no query per person, the same
+code on SQLite and PostgreSQL. The definitions of every figure are in the README ("Programme
+health (staff)").
 """
 
 import datetime as dt
