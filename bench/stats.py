@@ -3,11 +3,12 @@
 `python -m bench stats` (needs `DATABASE_URL` pointing at PostgreSQL; `BENCH_SCALE=small`: 5,000
 mentees): a scratch database of its own (`<name>_stats`, dropped afterwards) with a year of
 sign-ups written with COPY: 100,000 mentees (10,000 mentors), most with a profile and a match
-list, about 60% with requests (answered in hours to days, some declined, some expired), a
+list, about half with requests (answered in hours to days, some declined, some expired), a
 mentorship for the accepted ones with its weekly check-ins (submitted, missed, open), stall
 flags, hires and both sides' ratings. Then `programme_health()` is timed (median of ROUNDS) over
 the default window (the last 90 days) and over the whole year (every mentee in the cohort), and
-the HTTP view once (Django's test client, a staff token: the whole middleware and rendering).
+the HTTP views once (Django's test client, a staff token: the whole middleware and rendering),
+and the admin page once (the report and its four charts).
 """
 
 import datetime as dt
@@ -261,4 +262,13 @@ def _stats(mentees: int, mentors: int) -> int:
         note(f"GET /admin/stats.csv answered {response.status_code}")
         return 1
     emit("stats_csv_whole_year", time.perf_counter() - started, "s", f"<= {TARGET_SECONDS} s")
+    admin = Client()
+    admin.force_login(staff)
+    started = time.perf_counter()
+    response = admin.get("/admin/programme-health/", {"start": query["from"], "end": query["to"]})
+    if response.status_code != 200:
+        note(f"the admin page answered {response.status_code}")
+        return 1
+    emit("stats_admin_page_whole_year", time.perf_counter() - started, "s", "the report + charts")
+    note(f"load average (1 min) after timing: {os.getloadavg()[0]:.2f}")
     return 0
