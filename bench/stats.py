@@ -7,8 +7,8 @@ list, about half with requests (answered in hours to days, some declined, some e
 mentorship for the accepted ones with its weekly check-ins (submitted, missed, open), stall
 flags, hires and both sides' ratings. Then `programme_health()` is timed (median of ROUNDS) over
 the default window (the last 90 days) and over the whole year (every mentee in the cohort), and
-the HTTP views once (Django's test client, a staff token: the whole middleware and rendering),
-and the admin page once (the report and its four charts).
+the HTTP views (median of HTTP_ROUNDS after a warm-up; Django's test client with a staff token:
+the whole middleware and rendering) and the admin page (the report and its four charts).
 """
 
 import datetime as dt
@@ -22,6 +22,7 @@ from bench.pipeline import emit, note, scratch_database
 
 SCALES = {"full": (100_000, 10_000), "small": (5_000, 500)}
 ROUNDS = 5
+HTTP_ROUNDS = 3
 TARGET_SECONDS = 2.0
 SEED = 20261203
 
@@ -196,7 +197,10 @@ def seed_history(mentees: int, mentors: int) -> dict[str, int]:
             ("mentorships_mentorship", mentorship_id),
         ):
             cursor.execute(f"SELECT setval('{table}_id_seq', %s)", [max(last, 1)])
-        cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        # As tables in use are: vacuumed (hint bits set, visibility maps) and analysed, so that
+        # no autovacuum of the fresh rows runs during the timing.
+        cursor.execute("VACUUM ANALYZE")
     counts["hired"] = len(hired_at)
     return counts
 
@@ -248,27 +252,30 @@ def _stats(mentees: int, mentors: int) -> int:
     )
     client = Client(headers={"authorization": f"Bearer {AuthToken.objects.create(staff)[1]}"})
     query = {"from": year.start.isoformat(), "to": year.end.isoformat()}
-    client.get("/api/v1/admin/stats", {"from": "2000-01-01", "to": "2000-01-01"})  # warm-up
-    started = time.perf_counter()
-    response = client.get("/api/v1/admin/stats", query)
-    http = time.perf_counter() - started
-    if response.status_code != 200:
-        note(f"GET /admin/stats answered {response.status_code}: {response.content[:500]!r}")
-        return 1
-    emit("stats_http_whole_year", http, "s", f"<= {TARGET_SECONDS} s")
-    started = time.perf_counter()
-    response = client.get("/api/v1/admin/stats.csv", query)
-    if response.status_code != 200:
-        note(f"GET /admin/stats.csv answered {response.status_code}")
-        return 1
-    emit("stats_csv_whole_year", time.perf_counter() - started, "s", f"<= {TARGET_SECONDS} s")
+    tiny = {"from": "2000-01-01", "to": "2000-01-01"}
     admin = Client()
     admin.force_login(staff)
-    started = time.perf_counter()
-    response = admin.get("/admin/programme-health/", {"start": query["from"], "end": query["to"]})
-    if response.status_code != 200:
-        note(f"the admin page answered {response.status_code}")
-        return 1
-    emit("stats_admin_page_whole_year", time.perf_counter() - started, "s", "the report + charts")
+    pages = {
+        "http": (client, "/api/v1/admin/stats", query, tiny),
+        "csv": (client, "/api/v1/admin/stats.csv", query, tiny),
+        "admin_page": (
+            admin,
+            "/admin/programme-health/",
+            {"start": query["from"], "end": query["to"]},
+            {"start": tiny["from"], "end": tiny["to"]},
+        ),
+    }
+    for label, (caller, url, params, warm_up) in pages.items():
+        caller.get(url, warm_up)  # imports, URL resolution, fonts: not the report's cost
+        seconds = []
+        for _ in range(HTTP_ROUNDS):
+            started = time.perf_counter()
+            response = caller.get(url, params)
+            seconds.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                note(f"{url} answered {response.status_code}: {response.content[:300]!r}")
+                return 1
+        target = "the report + 4 charts" if label == "admin_page" else f"<= {TARGET_SECONDS} s"
+        emit(f"stats_{label}_whole_year", statistics.median(seconds), "s", target)
     note(f"load average (1 min) after timing: {os.getloadavg()[0]:.2f}")
     return 0
