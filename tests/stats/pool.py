@@ -116,6 +116,9 @@ def make_pool() -> None:
     # F: signed up in September; accepted in 6 h on 1 November; stalled since October.
     f = _mentee(at(9, 1), analyst)
     _request(f, other_mentor, Status.DECLINED, at(10, 25), nov(2), decline_code="away")
+    # Neither is a mentor's answer: one F cancelled, one still pending (F's earlier requests).
+    _request(f, other_mentor, Status.CANCELLED, at(10, 1), nov(6))
+    _request(f, make_mentor(), Status.PENDING, at(10, 2), expires_at=nov(7))
     f_request = _request(f, mentor, Status.ACCEPTED, nov(1, 10), nov(1, 16))
     f_mentorship = _mentorship(f_request, nov(1, 16))
     _checkin(f_mentorship, dt.date(2026, 11, 16), missed)

@@ -61,8 +61,9 @@ OVERALL = {
         "median_days_from_first_mentorship": 30.0,
         "p90_days_from_first_mentorship": 40.4,
     },
-    # Answered in November: F 6 h, A 12 h, B 24 h (F's "away" decline is not the mentor's; E's
-    # answer was in October); B's second request expired on 15 November.
+    # Answered in November: F 6 h, A 12 h, B 24 h (F's "away" decline is not the mentor's, nor
+    # F's cancelled or pending ones; E's answer was in October); B's second request expired on
+    # 15 November.
     "mentor_response": {
         "answered": 3,
         "median_hours": 12.0,
