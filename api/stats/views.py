@@ -1,8 +1,5 @@
 """Programme health for staff: `GET /admin/stats` (JSON) and `GET /admin/stats.csv`."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,7 +11,7 @@ from api.permissions import IsStaff
 from api.progress.views import JSONErrorsOnly
 from api.stats.serializers import StatsQuerySerializer, StatsSerializer
 from api.throttling import ScopedRateThrottle
-from mentorship.stats import selectors
+from mentorship.stats import export, selectors
 
 
 def _report(request: Request) -> dict:
@@ -53,13 +50,8 @@ class StatsCsvView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         report = _report(request)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["from", "to", "target_role", "figure", "value"])
         start, end = report["from"].isoformat(), report["to"].isoformat()
-        for role, figure, value in selectors.report_rows(report):
-            writer.writerow([start, end, role, figure, "" if value is None else value])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(export.report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="programme-health-{start}-{end}.csv"'
         )

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from mentorship.core.errors import ValidationError
-from mentorship.stats import charts, selectors
+from mentorship.stats import charts, export, selectors
 
 
 class WindowForm(forms.Form):
@@ -37,6 +37,15 @@ def programme_health_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(names[field], f"{error.message} {message}")
         return TemplateResponse(request, "admin/stats/programme_health.html", context)
     health = selectors.programme_health(window=window)
+    if request.GET.get("format") == "csv":
+        start, end = window.start.isoformat(), window.end.isoformat()
+        response = HttpResponse(
+            export.report_csv(health.report), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="programme-health-{start}-{end}.csv"'
+        )
+        return response
     overall = health.report["overall"]
     context.update(
         report=health.report,

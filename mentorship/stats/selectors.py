@@ -479,32 +479,3 @@ def programme_health(*, window: Window) -> ProgrammeHealth:
     return ProgrammeHealth(
         report=report, days_to_hire=hires[:, 1], response_hours=responses[responses[:, 1] == 0, 2]
     )
-
-
-def report_rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """The report flattened, one (target role, figure, value) per figure and group: `all` for
-    the whole programme, an empty role for people without a mentee profile."""
-    rows: list[tuple[str, str, Any]] = []
-    groups = [("all", report["overall"])] + [
-        (group["target_role"] or "", group) for group in report["by_target_role"]
-    ]
-    for role, figures in groups:
-        for step in figures["funnel"]:
-            rows.append((role, f"funnel.{step['step']}.count", step["count"]))
-            rows.append((role, f"funnel.{step['step']}.conversion", step["conversion"]))
-            rows.append(
-                (role, f"funnel.{step['step']}.share_of_signed_up", step["share_of_signed_up"])
-            )
-        for pair in figures["days_between_steps"]:
-            name = f"days_between_steps.{pair['from_step']}.{pair['to_step']}"
-            rows.append((role, f"{name}.count", pair["count"]))
-            rows.append((role, f"{name}.median_days", pair["median_days"]))
-        for section in ("time_to_hire", "mentor_response", "checkins", "stalled"):
-            for key, value in figures[section].items():
-                rows.append((role, f"{section}.{key}", value))
-        for side, values in figures["ratings"].items():
-            rows.append((role, f"ratings.{side}.count", values["count"]))
-            rows.append((role, f"ratings.{side}.average", values["average"]))
-            for rating, count in values["distribution"].items():
-                rows.append((role, f"ratings.{side}.distribution.{rating}", count))
-    return rows

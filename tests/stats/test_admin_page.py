@@ -62,3 +62,17 @@ def test_the_admin_index_links_to_it(client):
     page = client.get("/admin/").content.decode()
 
     assert f'<a href="{URL}"><strong>Programme health</strong></a>' in page
+
+
+def test_the_page_offers_the_report_as_csv(client):
+    make_pool()
+    client.force_login(StaffFactory())
+
+    page = client.get(URL, {"start": WINDOW[0], "end": WINDOW[1]}).content.decode()
+    response = client.get(URL, {"start": WINDOW[0], "end": WINDOW[1], "format": "csv"})
+
+    assert "?start=2026-11-01&amp;end=2026-11-30&amp;format=csv" in page
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "from,to,target_role,figure,value"
+    assert "2026-11-01,2026-11-30,all,funnel.signed_up.count,4" in lines
