@@ -253,6 +253,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MentorshipRequestStatusEnum": "mentorship.mentorships.models.MentorshipRequest.Status",
         "MentorshipStatusEnum": "mentorship.mentorships.models.Mentorship.Status",
+        "MentorshipOutcomeEnum": "mentorship.mentorships.models.Mentorship.Outcome",
+        "FeedbackStageEnum": "mentorship.mentorships.models.MentorshipFeedback.Stage",
+        "FeedbackRoleEnum": "mentorship.mentorships.models.MentorshipFeedback.Role",
+        "MentorshipRequestDeclineCodeEnum": (
+            "mentorship.mentorships.models.MentorshipRequest.DeclineCode"
+        ),
+        "DeclineCodeEnum": "mentorship.mentorships.services.DECLINE_CODES",
+        "EndCodeEnum": "mentorship.mentorships.services.END_CODES",
         "MatchRunStatusEnum": "mentorship.matching.models.MatchRun.Status",
         "MilestoneStatusEnum": "mentorship.progress.models.Milestone.Status",
         "CheckInStatusEnum": "mentorship.progress.models.CheckIn.Status",
@@ -397,6 +405,19 @@ MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 MATCHING_BATCH_SIZE = env.int("MATCHING_BATCH_SIZE", default=500)
 MATCHING_WRITE_CONNECTIONS = env.int("MATCHING_WRITE_CONNECTIONS", default=2)
 
+# --- Feedback on mentorships (mentorship/mentorships/feedback.py) -----------------------------
+# Each side rates a mentorship this many days in (and at its end); the sweep's email about the
+# first rating goes out when the recipient's clock reads between the two hours (24h, local).
+FEEDBACK_AFTER_DAYS = env.int("FEEDBACK_AFTER_DAYS", default=14)
+FEEDBACK_PROMPT_FROM_HOUR = env.int("FEEDBACK_PROMPT_FROM_HOUR", default=9)
+FEEDBACK_PROMPT_UNTIL_HOUR = env.int("FEEDBACK_PROMPT_UNTIL_HOUR", default=21)
+if not 0 <= FEEDBACK_PROMPT_FROM_HOUR < FEEDBACK_PROMPT_UNTIL_HOUR <= 24:
+    raise ImproperlyConfigured(
+        "FEEDBACK_PROMPT_FROM_HOUR and FEEDBACK_PROMPT_UNTIL_HOUR: 0 <= from < until <= 24."
+    )
+if FEEDBACK_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("FEEDBACK_AFTER_DAYS must be at least 1.")
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
@@ -435,6 +456,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "matching.matchrun", "include_fields": ["status", "started_by"]},
     "mentorships.mentorshiprequest",
     "mentorships.mentorship",
+    "mentorships.mentorshipfeedback",
     "progress.project",
     "progress.milestone",
     "progress.projectcomment",

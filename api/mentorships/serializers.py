@@ -5,7 +5,9 @@ from rest_framework import serializers
 
 from api.converters import MAX_ID
 from api.serializers import InputSerializer
-from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.mentorships.feedback import MAX_RATING, MIN_RATING
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
+from mentorship.mentorships.services import DECLINE_CODES, END_CODES, HIRE_THROUGH
 
 
 class RequestCreateSerializer(InputSerializer):
@@ -17,6 +19,77 @@ class RequestCreateSerializer(InputSerializer):
 
 class DecisionSerializer(InputSerializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+def _choices(codes) -> list[tuple[str, str]]:
+    return [(code.value, code.label) for code in codes]
+
+
+class DeclineSerializer(DecisionSerializer):
+    code = serializers.ChoiceField(
+        choices=_choices(DECLINE_CODES),
+        help_text="Why the request is declined; `other` needs a `reason`.",
+    )
+
+
+class EndSerializer(DecisionSerializer):
+    code = serializers.ChoiceField(
+        choices=_choices(END_CODES),
+        help_text=(
+            "Why the mentorship ends; `other` needs a `reason`. A mentee does not give "
+            "`mentee_inactive`, a mentor not `mentor_unresponsive`. " + HIRE_THROUGH
+        ),
+        error_messages={"invalid_choice": '"{input}" is not a valid choice. ' + HIRE_THROUGH},
+    )
+
+
+class RatingField(serializers.IntegerField):
+    """A JSON whole number from 1 to 5: a string, a boolean or a fraction is a 400."""
+
+    default_error_messages = {"invalid": "A whole number from 1 to 5."}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=MIN_RATING, max_value=MAX_RATING, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FeedbackInputSerializer(InputSerializer):
+    rating = RatingField(help_text="From 1 (poor) to 5 (excellent).")
+    text = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    stage = serializers.ChoiceField(
+        choices=MentorshipFeedback.Stage.choices,
+        required=False,
+        help_text=(
+            "Optional: the stage open now is used (`ended` once ended, `two_weeks` while active "
+            "and two weeks old); another stage is a 409 `feedback_not_open`."
+        ),
+    )
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    mentorship = serializers.IntegerField(source="mentorship_id", read_only=True)
+    author = serializers.IntegerField(source="author_id", read_only=True)
+
+    class Meta:
+        model = MentorshipFeedback
+        fields = ["id", "mentorship", "author", "role", "stage", "rating", "text", "created_at"]
+        read_only_fields = fields
+
+
+class FeedbackDueSerializer(serializers.Serializer):
+    """A rating the caller is asked for: one open stage of one of their mentorships."""
+
+    mentorship = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=MentorshipFeedback.Stage.choices)
+    other = serializers.IntegerField(help_text="The other person's user id.")
+    other_name = serializers.CharField()
+    since = serializers.DateTimeField(help_text="When this rating was first asked for.")
 
 
 class MentorshipRequestSerializer(serializers.ModelSerializer):
@@ -36,6 +109,7 @@ class MentorshipRequestSerializer(serializers.ModelSerializer):
             "mentor",
             "mentor_name",
             "message",
+            "decline_code",
             "reason",
             "created_at",
             "decided_at",

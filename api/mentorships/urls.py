@@ -29,4 +29,10 @@ urlpatterns = [
         views.MentorshipEndView.as_view(),
         name="mentorship-end",
     ),
+    path(
+        "mentorships/<id:mentorship_id>/feedback",
+        views.MentorshipFeedbackView.as_view(),
+        name="mentorship-feedback",
+    ),
+    path("me/feedback", views.FeedbackDueView.as_view(), name="me-feedback"),
 ]

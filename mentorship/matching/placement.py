@@ -27,7 +27,6 @@ mentees who listed it by pair score (then by mentee index).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from heapq import heappush, heapreplace
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +34,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentorship.matching.assignment import UNASSIGNED
 from mentorship.matching.engine import SCORE_SCALE
+from mentorship.matching.engine.kernels import ragged_ranges
 
 STABLE = "stable"
 MAX_PLACEMENTS = "max_placements"
@@ -62,10 +62,10 @@ class Lists:
         if not parts:
             return cls.empty()
         return cls(
-            np.concatenate([part.mentee for part in parts]).astype(np.int64),
-            np.concatenate([part.mentor for part in parts]).astype(np.int64),
-            np.concatenate([part.score for part in parts]).astype(np.float64),
-            np.concatenate([part.ticket for part in parts]).astype(np.uint64),
+            np.concatenate([part.mentee for part in parts]).astype(np.int64, copy=False),
+            np.concatenate([part.mentor for part in parts]).astype(np.int64, copy=False),
+            np.concatenate([part.score for part in parts]).astype(np.float64, copy=False),
+            np.concatenate([part.ticket for part in parts]).astype(np.uint64, copy=False),
         )
 
     def select(self, keep: np.ndarray) -> "Lists":
@@ -147,7 +147,7 @@ def place(
     parts = [first]
     proposals = _Proposals(n_mentees, seats)
     proposals.extend(first)
-    proposals.run(np.unique(first.mentee))
+    proposals.run(first.mentee)
     rounds = 0
     width = int(seats.shape[0])
     # A mentee the fill found no mentor for never finds one later: the mentors with free seats
@@ -163,13 +163,15 @@ def place(
         if not waiting.size or not (spare > 0).any():
             break
         added = fill(waiting, np.maximum(spare, 0))
-        hopeless[np.setdiff1d(waiting, added.mentee)] = True
+        found = np.zeros(n_mentees, dtype=bool)
+        found[added.mentee] = True
+        hopeless[waiting[~found[waiting]]] = True
         if not len(added):
             break
         rounds += 1
         parts.append(added)
         proposals.extend(added)
-        proposals.run(np.unique(added.mentee))
+        proposals.run(added.mentee)
     assigned = proposals.assigned_array()
     considered = Lists.join(parts)
     if mode == MAX_PLACEMENTS:
@@ -180,18 +182,27 @@ def place(
 class _Proposals:
     """Mentee-proposing deferred acceptance that can be resumed: lists may grow at their end
     and the mentees without a mentor propose on. A mentor holds its best proposals up to its
-    seats, best = higher pair score, then lower mentee index (a heap per mentor, worst on top).
-    The same loop as `assignment.stable_assignment`, with the mentor's order read off the pair
-    score instead of a preference list."""
+    seats, best = higher pair score, then lower mentee index. The algorithm of
+    `assignment.stable_assignment`, with the mentor's order read off the pair score instead of a
+    preference list, run array-wise in rounds: every free mentee with a pair left proposes to
+    its next mentor at once; a proposal to a mentor whose seats are all held by mentees it
+    prefers is turned down at once, and each other mentor proposed to keeps the best of what it
+    held and what it was offered, up to its seats; the others propose on in the next round. The
+    outcome of deferred acceptance does not depend on the order of the proposals (a mentor's
+    order is strict), so the rounds reach the outcome of one proposal at a time."""
 
     def __init__(self, n_mentees: int, seats: np.ndarray) -> None:
         self.n = n_mentees
-        self.lists: list[list[int]] = [[] for _ in range(n_mentees)]
-        self.keys: list[list[int]] = [[] for _ in range(n_mentees)]
-        self.next_choice = [0] * n_mentees
-        self.assigned = [UNASSIGNED] * n_mentees
-        self.room = [int(value) for value in seats.tolist()]
-        self.held: list[list[int]] = [[] for _ in range(len(self.room))]
+        self.seats = np.asarray(seats, dtype=np.int64)
+        # Each mentee's pairs, flat and grouped by mentee: mentors[starts[i]:starts[i + 1]].
+        self.mentors = np.zeros(0, dtype=np.int64)
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.starts = np.zeros(n_mentees + 1, dtype=np.int64)
+        self.next_choice = np.zeros(n_mentees, dtype=np.int64)  # a position in the flat arrays
+        self.assigned = np.full(n_mentees, UNASSIGNED, dtype=np.int64)
+        self.held_key = np.zeros(n_mentees, dtype=np.int64)  # the key of the pair it holds
+        self.load = np.zeros(self.seats.shape[0], dtype=np.int64)  # mentees each mentor holds
+        self.worst = np.full(self.seats.shape[0], -1, dtype=np.int64)  # the worst held key
 
     def extend(self, ranked: Lists) -> None:
         """Append each mentee's pairs (grouped by mentee, each in its order) to its list."""
@@ -200,43 +211,74 @@ class _Proposals:
         scale = max(self.n, 1)
         # One int per pair: worse for the mentor is larger (lower score, then higher mentee).
         keys = (SCORE_SCALE - np.rint(ranked.score * SCORE_SCALE).astype(np.int64)) * scale
-        keys = (keys + ranked.mentee).tolist()
-        mentors = ranked.mentor.tolist()
-        starts = np.flatnonzero(np.r_[True, ranked.mentee[1:] != ranked.mentee[:-1]])
-        bounds = [*starts.tolist(), len(ranked)]
-        for mentee, a, b in zip(ranked.mentee[starts].tolist(), bounds, bounds[1:], strict=False):
-            self.lists[mentee].extend(mentors[a:b])
-            self.keys[mentee].extend(keys[a:b])
+        keys += ranked.mentee
+        # The pairs not proposed yet (the others are never read again), then the new ones.
+        left = self.starts[1:] - self.next_choice
+        entries = ragged_ranges(self.next_choice, left)
+        owner = np.concatenate(
+            [np.repeat(np.arange(self.n, dtype=np.int64), left), ranked.mentee.astype(np.int64)]
+        )
+        mentors = np.concatenate([self.mentors[entries], ranked.mentor.astype(np.int64)])
+        keys = np.concatenate([self.keys[entries], keys])
+        if owner.shape[0] > 1 and (owner[1:] < owner[:-1]).any():
+            # A stable sort by mentee: each mentee's pairs left, then its new ones in order.
+            order = np.argsort(owner, kind="stable")
+            owner, mentors, keys = owner[order], mentors[order], keys[order]
+        self.mentors, self.keys = mentors, keys
+        np.cumsum(np.bincount(owner, minlength=self.n), out=self.starts[1:])
+        self.next_choice = self.starts[:-1].copy()
 
     def run(self, mentees: np.ndarray) -> None:
         """Let these mentees (those without a mentor) propose down the rest of their lists."""
-        free = [int(m) for m in mentees.tolist()[::-1] if self.assigned[m] == UNASSIGNED]
-        lists, keys, next_choice = self.lists, self.keys, self.next_choice
-        assigned, room, held, scale = self.assigned, self.room, self.held, max(self.n, 1)
-        push, replace = heappush, heapreplace
-        while free:
-            mentee = free.pop()
-            choices, choice_keys = lists[mentee], keys[mentee]
-            entry, end = next_choice[mentee], len(choices)
-            while entry < end:
-                mentor, key = choices[entry], choice_keys[entry]
-                entry += 1
-                if room[mentor] > 0:
-                    room[mentor] -= 1
-                    push(held[mentor], -key)
-                    assigned[mentee] = mentor
-                    break
-                heap = held[mentor]
-                if heap and -heap[0] > key:  # the mentor prefers this mentee to its worst
-                    worst = -replace(heap, -key) % scale
-                    assigned[mentee] = mentor
-                    assigned[worst] = UNASSIGNED
-                    free.append(worst)
-                    break
-            next_choice[mentee] = entry
+        assigned, held_key, next_choice = self.assigned, self.held_key, self.next_choice
+        seats, load, worst = self.seats, self.load, self.worst
+        ends = self.starts[1:]
+        asked = np.zeros(self.n, dtype=bool)
+        asked[np.asarray(mentees, dtype=np.int64)] = True
+        free = np.flatnonzero(asked & (assigned == UNASSIGNED) & (next_choice < ends))
+        touched = np.zeros(seats.shape[0], dtype=bool)
+        # A mentor's offers by key (keys differ: each names its mentee) with one int64 sort.
+        span = (SCORE_SCALE + 1) * max(self.n, 1)
+        exact = seats.shape[0] * span < 2**62
+        while free.size:
+            entry = next_choice[free]
+            next_choice[free] = entry + 1
+            mentor, key = self.mentors[entry], self.keys[entry]
+            # Turned down at once: the mentor's seats are all held by mentees it prefers (or
+            # it has none).
+            turned_down = (load[mentor] >= seats[mentor]) & (key > worst[mentor])
+            rejected = free[turned_down]
+            contest = ~turned_down
+            if contest.any():
+                free, mentor, key = free[contest], mentor[contest], key[contest]
+                # The mentees these mentors hold compete with the proposals.
+                touched[mentor] = True
+                placed = np.flatnonzero(assigned >= 0)
+                holders = placed[touched[assigned[placed]]]
+                touched[mentor] = False
+                who = np.concatenate([holders, free])
+                where = np.concatenate([assigned[holders], mentor])
+                what = np.concatenate([held_key[holders], key])
+                order = np.argsort(where * span + what) if exact else np.lexsort((what, where))
+                who, where, what = who[order], where[order], what[order]
+                first = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
+                sizes = np.diff(np.r_[first, where.shape[0]])
+                rank = np.arange(where.shape[0]) - np.repeat(first, sizes)
+                kept = rank < seats[where]
+                assigned[who[kept]] = where[kept]
+                held_key[who[kept]] = what[kept]
+                out = who[~kept]
+                assigned[out] = UNASSIGNED
+                # Each mentor's new load and worst held key: the last one it kept.
+                group = where[first]
+                load[group] = np.minimum(sizes, seats[group])
+                last = first + load[group] - 1
+                worst[group] = np.where(load[group] > 0, what[np.maximum(last, 0)], -1)
+                rejected = np.concatenate([rejected, out])
+            free = rejected[next_choice[rejected] < ends[rejected]]
 
     def assigned_array(self) -> np.ndarray:
-        return np.array(self.assigned, dtype=np.int64)
+        return self.assigned.copy()
 
 
 def augment_to_maximum(pairs: Lists, seats: np.ndarray, assigned: np.ndarray) -> np.ndarray:

@@ -1,11 +1,16 @@
 """Reads for mentorships: each user sees the requests and mentorships they are part of."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from mentorship.accounts.models import User
-from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.core.errors import NotFoundError
+from mentorship.mentorships.feedback import feedback_opens_after
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
 
 
 def request_list(*, user: User, status: str | None = None) -> QuerySet[MentorshipRequest]:
@@ -62,6 +67,7 @@ def mentorships_export(*, user: User) -> dict[str, Any]:
                 "mentor": person(request.mentor),
                 "message": request.message,
                 "status": request.status,
+                "decline_code": request.decline_code,
                 "reason": request.reason,
                 "created_at": request.created_at,
                 "decided_at": request.decided_at,
@@ -76,8 +82,101 @@ def mentorships_export(*, user: User) -> dict[str, Any]:
                 "status": mentorship.status,
                 "started_at": mentorship.started_at,
                 "ended_at": mentorship.ended_at,
+                "outcome": mentorship.outcome,
                 "end_reason": mentorship.end_reason,
             }
             for mentorship in mentorship_list(user=user).order_by("started_at", "pk")
         ],
+        "mentorship_feedback_given": [
+            {
+                "mentorship": feedback.mentorship_id,
+                "stage": feedback.stage,
+                "rating": feedback.rating,
+                "text": feedback.text,
+                "created_at": feedback.created_at,
+            }
+            for feedback in MentorshipFeedback.objects.filter(author=user).order_by("pk")
+        ],
     }
+
+
+def feedback_list(*, mentorship_id: int, user: User) -> QuerySet[MentorshipFeedback]:
+    """The feedback on a mentorship the caller may read: their own (either side never reads the
+    other's), or every side's for staff. Someone else's mentorship is a `NotFoundError`."""
+    mentorships = Mentorship.objects.filter(pk=mentorship_id)
+    if not user.is_staff:
+        mentorships = mentorships.filter(Q(mentee=user) | Q(mentor=user))
+    if not mentorships.exists():
+        raise NotFoundError("Not found.")
+    feedback = MentorshipFeedback.objects.filter(mentorship_id=mentorship_id)
+    return feedback if user.is_staff else feedback.filter(author=user)
+
+
+@dataclass(frozen=True)
+class FeedbackDue:
+    mentorship: int
+    stage: str
+    other: int
+    other_name: str
+    since: datetime
+
+
+def feedback_due(*, user: User, now: datetime) -> list[FeedbackDue]:
+    """The ratings the caller is asked for, oldest first: the open stage of each of their
+    mentorships (`feedback.feedback_open_stage`) that they have not rated yet. One query."""
+    Stage = MentorshipFeedback.Stage
+    opened = now - feedback_opens_after()
+    mine = MentorshipFeedback.objects.filter(mentorship=OuterRef("pk"), author=user)
+    rows = (
+        Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+        .filter(
+            Q(status=Mentorship.Status.ENDED) & ~Exists(mine.filter(stage=Stage.ENDED))
+            | Q(status=Mentorship.Status.ACTIVE, started_at__lte=opened)
+            & ~Exists(mine.filter(stage=Stage.TWO_WEEKS))
+        )
+        .select_related("mentee", "mentor")
+    )
+    due = []
+    for mentorship in rows:
+        ended = mentorship.status == Mentorship.Status.ENDED
+        other = mentorship.mentor if mentorship.mentee_id == user.pk else mentorship.mentee
+        due.append(
+            FeedbackDue(
+                mentorship=mentorship.pk,
+                stage=Stage.ENDED if ended else Stage.TWO_WEEKS,
+                other=other.pk,
+                other_name=other.name,
+                since=(mentorship.ended_at if ended else None)
+                or mentorship.started_at + feedback_opens_after(),
+            )
+        )
+    return sorted(due, key=lambda item: (item.since, item.mentorship))
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    average: float | None
+    count: int
+
+
+def mentor_rating_summary(*, mentor_ids: Iterable[int] | None = None) -> dict[int, RatingSummary]:
+    """Staff only: each mentor's average rating by their mentees (both stages, rounded to two
+    decimals) and how many ratings it is of, in one query; a mentor of `mentor_ids` without
+    ratings is (None, 0). Without `mentor_ids`: every mentor who has ratings. Never shown to
+    mentees."""
+    ratings = MentorshipFeedback.objects.filter(role=MentorshipFeedback.Role.MENTEE)
+    wanted = None if mentor_ids is None else list(mentor_ids)
+    if wanted is not None:
+        ratings = ratings.filter(mentorship__mentor_id__in=wanted)
+    rows = (
+        ratings.values("mentorship__mentor_id")
+        .annotate(average=Avg("rating"), count=Count("pk"))
+        .values_list("mentorship__mentor_id", "average", "count")
+    )
+    found = {
+        mentor_id: RatingSummary(average=round(average, 2), count=count)
+        for mentor_id, average, count in rows
+    }
+    if wanted is None:
+        return found
+    return {mentor_id: found.get(mentor_id, RatingSummary(None, 0)) for mentor_id in wanted}

@@ -20,7 +20,8 @@ from mentorship.accounts.models import User
 from mentorship.accounts.verification import email_verified_check
 from mentorship.core.errors import ConflictError, NotFoundError, ValidationError
 from mentorship.mentorships.events import mentorship_ended, mentorship_started, request_declined
-from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.mentorships.feedback import feedback_ask_at_end
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
 from mentorship.notifications.models import Category
 from mentorship.notifications.services import notification_queue
 from mentorship.profiles.models import MenteeProfile, MentorProfile
@@ -29,6 +30,45 @@ logger = logging.getLogger(__name__)
 
 MAX_PENDING_REQUESTS = 3
 Status = MentorshipRequest.Status
+DeclineCode = MentorshipRequest.DeclineCode
+Outcome = Mentorship.Outcome
+
+# The coded reasons a person may give. `away` and `unapproved` (declines) and `hired` and
+# `left_platform` (ends) are the system's: set by the away period, the withdrawal of a
+# mentor's approval, the hire (`POST /me/hired`) and a person leaving.
+DECLINE_CODES = (
+    DeclineCode.NO_CAPACITY,
+    DeclineCode.SKILLS_MISMATCH,
+    DeclineCode.TIMEZONE,
+    DeclineCode.OTHER,
+)
+END_CODES = (
+    Outcome.GOAL_REACHED,
+    Outcome.MENTEE_INACTIVE,
+    Outcome.MENTOR_UNRESPONSIVE,
+    Outcome.MISMATCH,
+    Outcome.PERSONAL,
+    Outcome.OTHER,
+)
+# A side does not give the other side's reason about itself.
+NOT_FROM_MENTEE = (Outcome.MENTEE_INACTIVE,)
+NOT_FROM_MENTOR = (Outcome.MENTOR_UNRESPONSIVE,)
+HIRE_THROUGH = (
+    "A hire is recorded by the mentee with POST /api/v1/me/hired: it ends the mentorship."
+)
+
+
+def _check_coded_reason(*, code: str, reason: str, allowed: tuple[str, ...]) -> None:
+    """`code` is one of `allowed`, and `other` comes with its text; else a 400 on the field."""
+    if code not in allowed:
+        message = f"Use one of: {', '.join(allowed)}."
+        if code == Outcome.HIRED:
+            message = HIRE_THROUGH
+        raise ValidationError("Give one of the reason codes.", fields={"code": message})
+    if code == "other" and not reason.strip():
+        raise ValidationError(
+            "Say why in `reason`.", fields={"reason": "Required when the code is other."}
+        )
 
 
 def active_mentorship_count(*, mentor_id: int) -> int:
@@ -161,21 +201,24 @@ def request_accept(*, request_id: int, by: User) -> Mentorship:
 
 
 @transaction.atomic
-def request_decline(*, request_id: int, by: User, reason: str = "") -> MentorshipRequest:
-    """The requested mentor declines; the mentee is told, and is not matched with them again."""
+def request_decline(*, request_id: int, by: User, code: str, reason: str = "") -> MentorshipRequest:
+    """The requested mentor declines with a coded reason (`DECLINE_CODES`; `other` with its
+    text in `reason`); the mentee is told, and is not matched with them again."""
     request = _pending_request_for_mentor(request_id=request_id, mentor=by)
+    _check_coded_reason(code=code, reason=reason, allowed=DECLINE_CODES)
     request = MentorshipRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.PENDING:
         raise ConflictError(f"This request is {request.status}, not pending.", code="not_pending")
-    request.status, request.reason, request.decided_at = Status.DECLINED, reason, timezone.now()
-    request.save(update_fields=["status", "reason", "decided_at"])
+    request.status, request.decided_at = Status.DECLINED, timezone.now()
+    request.decline_code, request.reason = code, reason
+    request.save(update_fields=["status", "decline_code", "reason", "decided_at"])
     notification_queue(
         key=f"request-declined:{request.pk}",
         recipient=request.mentee,
         category=Category.REQUEST_UPDATES,
         subject="Your mentorship request was declined",
         body=(
-            f"{by.name or 'The mentor'} cannot take you on."
+            f"{by.name or 'The mentor'} cannot take you on ({DeclineCode(code).label.lower()})."
             + (f" They said: {reason}" if reason else "")
             + "\n\nYour other matches are waiting for you in the app."
         ),
@@ -198,21 +241,29 @@ def request_cancel(*, request_id: int, by: User) -> MentorshipRequest:
 
 
 @transaction.atomic
-def mentorship_end(*, mentorship_id: int, by: User, reason: str = "") -> Mentorship:
-    """Either side ends an active mentorship; the mentor's place frees up."""
+def mentorship_end(*, mentorship_id: int, by: User, code: str, reason: str = "") -> Mentorship:
+    """Either side ends an active mentorship with a coded reason (`END_CODES`, `other` with its
+    text in `reason`; a mentee does not say `mentee_inactive` nor a mentor
+    `mentor_unresponsive`; `hired` goes through the hire). The mentor's place frees up, and
+    both sides are emailed for their feedback (which tells the other side it ended)."""
     mentorship = (
         Mentorship.objects.select_for_update()
         .filter(Q(mentee=by) | Q(mentor=by), pk=mentorship_id)
+        .select_related("mentee", "mentor")
         .first()
     )
     if mentorship is None:
         raise NotFoundError("Not found.")
+    excluded = NOT_FROM_MENTEE if by.pk == mentorship.mentee_id else NOT_FROM_MENTOR
+    allowed = tuple(outcome for outcome in END_CODES if outcome not in excluded)
+    _check_coded_reason(code=code, reason=reason, allowed=allowed)
     if mentorship.status != Mentorship.Status.ACTIVE:
         raise ConflictError("This mentorship has already ended.", code="already_ended")
     mentorship.status = Mentorship.Status.ENDED
     mentorship.ended_at = timezone.now()
-    mentorship.end_reason = reason
-    mentorship.save(update_fields=["status", "ended_at", "end_reason"])
+    mentorship.outcome, mentorship.end_reason = code, reason
+    mentorship.save(update_fields=["status", "ended_at", "outcome", "end_reason"])
+    feedback_ask_at_end(mentorship=mentorship, sides=[mentorship.mentee, mentorship.mentor])
     mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
     return mentorship
 
@@ -250,6 +301,7 @@ def mentorships_close_for_hire(*, mentee: User) -> Mentorship | None:
             "complete: thank you. Your place is free for the next mentee."
         ),
     )
+    feedback_ask_at_end(mentorship=mentorship, sides=[mentee, mentorship.mentor])
     mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
     return mentorship
 
@@ -271,7 +323,8 @@ def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:
     now = timezone.now()
     for request in pending:
         request.status, request.reason, request.decided_at = Status.DECLINED, reason, now
-        request.save(update_fields=["status", "reason", "decided_at"])
+        request.decline_code = DeclineCode.UNAPPROVED
+        request.save(update_fields=["status", "decline_code", "reason", "decided_at"])
         notification_queue(
             key=f"request-declined:{request.pk}",
             recipient=request.mentee,
@@ -318,6 +371,8 @@ def mentorships_close_for_leaving(*, user: User) -> None:
                 "ended. Your matches are waiting for you in the app."
             ),
         )
+        # Only the one who stays is asked: the leaving account is being emptied.
+        feedback_ask_at_end(mentorship=mentorship, sides=[other])
         mentorship_ended.send(sender=Mentorship, mentorship=mentorship)
     waiting = list(
         MentorshipRequest.objects.select_for_update()
@@ -336,3 +391,5 @@ def mentorships_close_for_leaving(*, user: User) -> None:
         status=Status.CANCELLED, decided_at=now
     )
     MentorshipRequest.objects.filter(mentee=user).update(message="")
+    # Their ratings stay in the mentor's averages; what they wrote goes.
+    MentorshipFeedback.objects.filter(author=user).update(text="")

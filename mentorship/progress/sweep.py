@@ -1,5 +1,5 @@
-"""The weekly sweep: open this week's check-ins, remind, mark missed, flag stalls, send digests
-and the follow-ups that are due.
+"""The weekly sweep: open this week's check-ins, remind, mark missed, flag stalls, send digests,
+the follow-ups that are due and the two-week feedback prompts.
 
 `open_weekly_checkins` runs every hour from beat and from `manage.py open_checkins`. It works in
 a handful of set-based statements whatever the number of mentorships, and is idempotent: unique
@@ -25,6 +25,7 @@ from django.utils import timezone
 from mentorship.applications.selectors import job_search_counts
 from mentorship.core.batching import batched, query_batch_size
 from mentorship.core.bulk import insert_skipping_conflicts
+from mentorship.mentorships.feedback import feedback_prompts_two_weeks
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Category, Notification
 from mentorship.notifications.services import Draft, notifications_queue_bulk
@@ -46,11 +47,13 @@ class SweepReport:
     stalled: int = 0
     digests: int = 0
     follow_ups: int = 0
+    feedback_prompts: int = 0
     seconds: float = 0.0
 
 
 def open_weekly_checkins(*, now: datetime | None = None) -> SweepReport:
-    """Open this week's check-ins, remind, mark missed, flag stalls, send digests and follow-ups.
+    """Open this week's check-ins, remind, mark missed, flag stalls, send digests, follow-ups
+    and the feedback prompts of mentorships two weeks in (`mentorships.feedback`).
 
     Each step is its own transaction, so a crash part-way leaves the earlier steps done and the
     next run finishes the rest.
@@ -64,6 +67,7 @@ def open_weekly_checkins(*, now: datetime | None = None) -> SweepReport:
     report.stalled = _flag_stalls(now)
     report.digests = _send_digests(now)
     report.follow_ups = _send_follow_ups(now)
+    report.feedback_prompts = feedback_prompts_two_weeks(now=now)
     report.seconds = round((timezone.now() - started).total_seconds(), 3)
     logger.info("weekly sweep: %s", report)
     return report

@@ -8,11 +8,12 @@ documented content type and a body that matches the documented schema. The other
 of schemathesis run too (ignored authentication, undocumented methods answer 405, ...), except
 the two disabled in `_config` below.
 
-The database holds one of everything (a mentorship, a project with milestones, a check-in, a job
-description, an experiment, a finished matching run, a job application, a rating, a stall flag, a
-hire), so generated path ids hit real rows part of the time, and generated bodies get valid
-taxonomy slugs, dates and ids (and the reports a window that holds those rows) part of the time,
-so that successful answers are checked as well as errors.
+The database holds one of everything (a mentorship two weeks in, a project with milestones, a
+check-in, a job description, an experiment, a finished matching run, a job application, an ended
+mentorship with a rating, a stall flag, a hire), so generated path ids hit real rows part of the
+time, and generated bodies get valid taxonomy slugs, dates and ids (and the reports a window
+that holds those rows) part of the time, so that successful answers are checked as well as
+errors.
 
 Then the hostile shapes of issue 13, sent to every operation as each caller by
 `test_hostile_shapes_are_never_a_server_error`: a bearer header that is not UTF-8 and other
@@ -48,7 +49,7 @@ from schemathesis.specs.openapi.checks import (
 
 from mentorship.applications.services import application_create
 from mentorship.matching.runs import match_run_start
-from mentorship.mentorships.models import MentorshipFeedback
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback
 from mentorship.profiles.models import MenteeProfile
 from mentorship.profiles.services import job_description_create
 from mentorship.progress.models import CheckIn, StallFlag
@@ -207,6 +208,10 @@ def _seed() -> dict[str, Any]:
     other_mentee = make_mentee(role="data-analyst", skills={"excel": 3})
     pending = make_request(mentee=other_mentee, mentor=mentor, message="Hello")
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    # Two weeks in: its first rating is open, so a generated rating can be given.
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        started_at=timezone.now() - timedelta(days=15)
+    )
     project = project_create(
         mentee=mentee,
         title="Which customers churn",
@@ -234,14 +239,16 @@ def _seed() -> dict[str, Any]:
     application = application_create(
         mentee=mentee, company="Acme", role="data-scientist", applied_on=today - timedelta(days=3)
     )
-    # What the programme health report counts besides: a rating, a stall, a hire.
-    MentorshipFeedback.objects.create(
-        mentorship=mentorship, author=mentee, role="mentee", stage="two_weeks", rating=4
-    )
+    # What the programme health report counts besides: a stall, and a hire whose ended
+    # mentorship was rated (not the open mentorship's: its ratings are for the fuzzer to give).
     StallFlag.objects.create(
         mentorship=mentorship, reason="missed_checkins", flagged_at=timezone.now()
     )
     hired = make_mentee(role="data-engineer", skills={"python": 4})
+    rated = make_mentorship(mentee=hired, mentor=mentor, status=Mentorship.Status.ENDED)
+    MentorshipFeedback.objects.create(
+        mentorship=rated, author=hired, role="mentee", stage="ended", rating=4
+    )
     MenteeProfile.objects.filter(user=hired).update(hired_at=timezone.now())
     with TestCase.captureOnCommitCallbacks(execute=True):
         run = match_run_start(by=staff)

@@ -23,6 +23,7 @@ from mentorship.matching.engine import (
     score_chunk,
     timezone_overlap,
 )
+from mentorship.matching.engine.exact import ranking_order
 from mentorship.matching.engine.reference import (
     ReferencePool,
     rank_reference,
@@ -693,3 +694,20 @@ def test_engine_equals_reference_with_long_gaps_and_many_skills() -> None:
         expected = rank_reference(i, reference, DEFAULT_WEIGHTS, k=10)
         assert result.mentor_index[i].tolist() == [j for j, _, _ in expected]
         assert np.array_equal(result.score[i], _f32([s for _, s, _ in expected]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_ranking_order_is_the_lexicographic_one_also_when_tickets_nearly_collide(seed):
+    rng = np.random.default_rng(seed)
+    size = 4000
+    row = np.sort(rng.integers(0, 300, size))
+    band = rng.integers(0, [10, 1_000_000][seed % 2], size)
+    # Tickets equal in their top bits (only the low bits tell them apart), some equal outright,
+    # and repeated positions: every tie-break of the order is used.
+    tickets = (rng.integers(0, 3, size).astype(np.uint64) << np.uint64(62)) | rng.integers(
+        0, 4, size
+    ).astype(np.uint64)
+    position = rng.integers(0, 50, size)
+
+    expected = np.lexsort((position, ~tickets, -band, row))
+    assert np.array_equal(ranking_order(row, band, tickets, position), expected)

@@ -80,3 +80,73 @@ def test_lists_in_any_order_place_as_lists_in_the_engines_order(pool):
         again = place(other, seats, len(pool.mentees), band=BAND)
         assert np.array_equal(again.assigned, ordered.assigned)
         assert len(again.considered) == len(ordered.considered)
+
+
+def one_proposal_at_a_time(pairs: Lists, seats: np.ndarray, n: int) -> np.ndarray:
+    """Deferred acceptance as the textbook states it, one proposal at a time: each mentee down
+    its pairs in the order given, a mentor keeping its best proposals (higher score, then lower
+    mentee) up to its seats."""
+    choices: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for mentee, mentor, value in zip(
+        pairs.mentee.tolist(), pairs.mentor.tolist(), pairs.score.tolist(), strict=True
+    ):
+        choices[mentee].append((mentor, round(value * 1_000_000)))
+    held: dict[int, list[tuple[int, int]]] = {}  # mentor -> sorted [(-score key, mentee)]
+    assigned = [-1] * n
+    following = [0] * n
+    free = list(range(n))
+    while free:
+        mentee = free.pop()
+        while following[mentee] < len(choices[mentee]):
+            mentor, key = choices[mentee][following[mentee]]
+            following[mentee] += 1
+            holding = held.setdefault(mentor, [])
+            holding.append((-key, mentee))
+            holding.sort()
+            if len(holding) <= seats[mentor]:
+                assigned[mentee] = mentor
+                break
+            _, out = holding.pop()  # the worst of them: turned down, or let go
+            if out != mentee:
+                assigned[mentee] = mentor
+                assigned[out] = -1
+                free.append(out)
+                break
+    return np.array(assigned, dtype=np.int64)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_rounds_of_proposals_place_as_one_proposal_at_a_time(seed):
+    rng = np.random.default_rng(seed)
+    n, m, size = 400, 40, 3000
+    # Few distinct scores (ties for the mentors, broken by the lower mentee), repeated pairs,
+    # and some mentors without a seat.
+    lists = Lists(
+        rng.integers(0, n, size),
+        rng.integers(0, m, size),
+        rng.integers(30, 40, size) / 100,
+        rng.integers(0, 2**63, size, dtype=np.uint64),
+    )
+    seats = rng.integers(0, 4, m)
+
+    placed = place(lists, seats, n, band=BAND)
+
+    assert np.array_equal(placed.assigned, one_proposal_at_a_time(lists.ranked(BAND), seats, n))
+
+
+def test_fill_rounds_go_on_as_if_their_pairs_had_been_listed_from_the_start(pool):
+    pool, mentors, lists, seats = pool
+    added: list[Lists] = []
+
+    def fill(waiting: np.ndarray, spare: np.ndarray) -> Lists:
+        found = lists_of(pool, mentors, waiting, np.flatnonzero(mentors.eligible & (spare > 0)))
+        added.append(found)
+        return found
+
+    placement = place(lists, seats, len(pool.mentees), band=BAND, fill=fill)
+
+    assert placement.fill_rounds >= 1
+    # Each round's pairs after the mentee's earlier ones (those mentors turned it down).
+    everything = Lists.join([lists.ranked(BAND), *added])
+    textbook = one_proposal_at_a_time(everything, seats, len(pool.mentees))
+    assert np.array_equal(placement.assigned, textbook)

@@ -178,7 +178,7 @@ def test_a_declined_request_hands_the_mentee_the_next_free_mentor(
     with django_capture_on_commit_callbacks(execute=True):
         request = request_create(mentee=looking, mentor_id=best.pk, message="hi")
     with django_capture_on_commit_callbacks(execute=True):
-        request_decline(request_id=request.pk, by=best, reason="Full this term")
+        request_decline(request_id=request.pk, by=best, code="no_capacity", reason="Full this term")
 
     assert suggested(looking) == backup.pk
 

@@ -258,7 +258,11 @@ def test_accept_and_decline_of_the_same_request_do_not_deadlock(monkeypatch):
 
     declined, accepted = decline_paused_while_accepting(
         monkeypatch,
-        decline=(token_for(mentor), action_url(request.pk, "decline"), {"reason": "Too busy."}),
+        decline=(
+            token_for(mentor),
+            action_url(request.pk, "decline"),
+            {"code": "no_capacity", "reason": "Too busy."},
+        ),
         accept=(token_for(mentor), action_url(request.pk, "accept"), None),
     )
 
@@ -279,7 +283,11 @@ def test_one_mentor_accepting_while_another_declines_the_same_mentee_do_not_dead
 
     declined, accepted = decline_paused_while_accepting(
         monkeypatch,
-        decline=(token_for(declining), action_url(to_decline.pk, "decline"), None),
+        decline=(
+            token_for(declining),
+            action_url(to_decline.pk, "decline"),
+            {"code": "no_capacity"},
+        ),
         accept=(token_for(accepting), action_url(to_accept.pk, "accept"), None),
     )
 
@@ -289,3 +297,36 @@ def test_one_mentor_accepting_while_another_declines_the_same_mentee_do_not_dead
     to_decline.refresh_from_db()
     assert to_decline.status == (Status.DECLINED if declined[0] == 200 else Status.WITHDRAWN)
     assert Mentorship.objects.filter(mentee=mentee, status=ACTIVE).count() == 1
+
+
+# --- one rating per side and stage, also when sent twice at once ----------------------------------
+
+
+def test_racing_ratings_of_one_side_keep_one_and_answer_the_rest_409():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentorship.mentorships.models import MentorshipFeedback
+    from tests.mentorships.builders import make_mentorship
+
+    mentee, mentor = make_mentee(), make_mentor()
+    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        started_at=timezone.now() - timedelta(days=15)
+    )
+    url = f"/api/v1/mentorships/{mentorship.pk}/feedback"
+    mentee_token, mentor_token = token_for(mentee), token_for(mentor)
+
+    results = post_all(
+        [(mentee_token, url, {"rating": rating}) for rating in (1, 2, 3, 4)]
+        + [(mentor_token, url, {"rating": 5}) for _ in range(2)]
+    )
+
+    assert_no_server_errors(results)
+    assert sorted(status for status, _ in results) == [201, 201, 409, 409, 409, 409]
+    assert {body["code"] for status, body in results if status == 409} == {"feedback_exists"}
+    assert sorted(MentorshipFeedback.objects.values_list("role", flat=True)) == [
+        "mentee",
+        "mentor",
+    ]

@@ -114,3 +114,24 @@ def test_four_weeks_of_racing_sweeps_flag_each_stalled_mentee_once(sweep_twenty_
     assert sent_to("Your mentees this week") == dict.fromkeys(mentors, 4)
     assert sent_to("may be stuck") == mentors  # one email per stalled mentee
     assert len(mail.outbox) == Notification.objects.count()
+
+
+def test_a_day_of_racing_sweeps_asks_each_side_for_its_two_week_rating_once(
+    sweep_twenty_mentorships,
+):
+    """Two weeks in, racing sweeps every hour for a day: each mentee is asked once, each mentor
+    once per mentee, whichever sweep sent it."""
+    opens = MET + timedelta(days=14)
+
+    for hour in range(24):
+        results = race(opens + timedelta(hours=hour, minutes=5))
+        assert errors(results) == [], f"hour {hour}"
+
+    prompt = "Two weeks in: how is your mentorship going?"
+    assert sent_to(prompt) == {
+        **{mentorship.mentee.email: 1 for mentorship in sweep_twenty_mentorships},
+        **Counter(mentorship.mentor.email for mentorship in sweep_twenty_mentorships),
+    }
+    keys = Notification.objects.filter(key__contains=":two_weeks:").values_list("key", flat=True)
+    assert len(keys) == len(set(keys)) == 2 * MENTORSHIPS
+    assert not Notification.objects.filter(sent_at__isnull=True)

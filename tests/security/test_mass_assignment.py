@@ -309,8 +309,9 @@ def test_request_decision_bodies_cannot_set_fields(
     client = _client(world, who, client_for)
     expected_status = {"decline": "declined", "cancel": "cancelled", "accept": "accepted"}[action]
 
+    coded = {"code": "no_capacity"} if action == "decline" else {}
     response = client.post(
-        f"{API}/mentorship-requests/{request.pk}/{action}", {field: value}, format="json"
+        f"{API}/mentorship-requests/{request.pk}/{action}", {**coded, field: value}, format="json"
     )
 
     request = MentorshipRequest.objects.get(pk=request.pk)
@@ -334,7 +335,7 @@ def test_mentorship_end_body_cannot_set_status(world, db, client_for) -> None:
 
     response = client.post(
         f"{API}/mentorships/{world['mentorship'].pk}/end",
-        {"reason": "Hired", "status": "active", "mentor": world["free_mentor"].pk},
+        {"code": "goal_reached", "status": "active", "mentor": world["free_mentor"].pk},
         format="json",
     )
 

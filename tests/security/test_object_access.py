@@ -32,7 +32,7 @@ from rest_framework.test import APIClient
 
 from mentorship.accounts.models import User
 from mentorship.matching.models import Match
-from mentorship.mentorships.models import Mentorship, MentorshipRequest
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback, MentorshipRequest
 from mentorship.profiles.models import JobDescription, MenteeProfile, MentorProfile
 from mentorship.progress.models import (
     CheckIn,
@@ -326,6 +326,7 @@ TRACKED: tuple[type[Model], ...] = (
     Experiment,
     MentorshipRequest,
     Mentorship,
+    MentorshipFeedback,
     CheckIn,
     CheckInFeedback,
     FollowUpReminder,
@@ -467,7 +468,7 @@ def _other_cases() -> list:
                 "POST",
                 "/mentorship-requests/{req}/decline",
                 {"req": request},
-                lambda w: {"reason": "No"},
+                lambda w: {"code": "no_capacity"},
             )
         for checkin in _others(CHECKINS, LISTS["/checkins"][mentor]):
             add(
@@ -484,8 +485,17 @@ def _other_cases() -> list:
                 "POST",
                 "/mentorships/{ms}/end",
                 {"ms": mentorship},
-                lambda w: {"reason": "Not mine"},
+                lambda w: {"code": "goal_reached"},
             )
+            add(
+                caller,
+                "POST",
+                "/mentorships/{ms}/feedback",
+                {"ms": mentorship},
+                lambda w: {"rating": 1},
+            )
+            if caller != "staff":  # staff read every side's feedback
+                add(caller, "GET", "/mentorships/{ms}/feedback", {"ms": mentorship}, _no_body)
         # Only approved mentors have a public profile: not an unapproved one, not a mentee.
         for person in ("mentor3", "mentee1"):
             add(caller, "GET", "/mentors/{person}", {"person": person}, _no_body)

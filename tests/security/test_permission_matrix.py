@@ -154,6 +154,12 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
     "/mentorships/{mentorship_id}/end": {
                                       "POST":   (401, 200, 404, 200, 404, 404, 404),
     },
+    # Each side rates its own mentorship and reads its own rating; staff read both, rate none.
+    "/mentorships/{mentorship_id}/feedback": {
+                                      "GET":    (401, 200, 404, 200, 404, 404, 200),
+                                      "POST":   (401, 201, 404, 201, 404, 404, 404),
+    },
+    "/me/feedback":                  {"GET":    (401, 200, 200, 200, 200, 200, 200)},
     "/projects": {
                                       "GET":    (401, 200, 200, 200, 200, 200, 200),
                                       "POST":   (401, 201, 201, 403, 403, 403, 403),
@@ -376,8 +382,11 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | None]] = {
         "mentor": w.spare_mentor.pk,
         "message": "Would you mentor me?",
     },
-    ("POST", f"{API}/mentorship-requests/{{request_id}}/decline"): lambda w: {"reason": "Full"},
-    ("POST", f"{API}/mentorships/{{mentorship_id}}/end"): lambda w: {"reason": "Hired"},
+    ("POST", f"{API}/mentorship-requests/{{request_id}}/decline"): lambda w: {
+        "code": "no_capacity"
+    },
+    ("POST", f"{API}/mentorships/{{mentorship_id}}/end"): lambda w: {"code": "goal_reached"},
+    ("POST", f"{API}/mentorships/{{mentorship_id}}/feedback"): lambda w: {"rating": 4},
     ("POST", f"{API}/projects"): lambda w: {
         "title": "Forecast bike rentals",
         "problem_statement": "How many bikes each station needs per hour.",
@@ -438,6 +447,13 @@ def _end_mentees_mentorship(world: World) -> None:
     )
 
 
+def _two_weeks_into_the_mentorship(world: World) -> None:
+    """The first rating opens two weeks into the mentorship."""
+    Mentorship.objects.filter(pk=world.mentorship.pk).update(
+        started_at=timezone.now() - timedelta(days=15)
+    )
+
+
 def _archive_mentees_project(world: World) -> None:
     """A mentee has one active project: a new one comes once the current one is archived."""
     Project.objects.filter(pk=world.project.pk).update(archived_at=timezone.now())
@@ -449,6 +465,7 @@ ARRANGE: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", f"{API}/mentorship-requests"): _end_mentees_mentorship,
     ("POST", f"{API}/mentorship-requests/{{request_id}}/accept"): _end_mentees_mentorship,
     ("POST", f"{API}/auth/verify-email/resend"): _unverify_everyone,
+    ("POST", f"{API}/mentorships/{{mentorship_id}}/feedback"): _two_weeks_into_the_mentorship,
 }
 
 

@@ -256,7 +256,7 @@ def csr_from_parts(
     row = np.concatenate(rows).astype(np.int64)
     col = np.concatenate(cols).astype(np.int64)
     value = np.concatenate(values).astype(dtype)
-    order = np.lexsort((col, row))
+    order = np.argsort(row * max(width, 1) + col, kind="stable")  # = lexsort((col, row))
     indptr = np.zeros(count + 1, dtype=np.int32)
     np.cumsum(np.bincount(row, minlength=count), out=indptr[1:])
     return sp.csr_array((value[order], col[order].astype(np.int32), indptr), shape=(count, width))

@@ -16,6 +16,12 @@ from mentorship.matching.engine.kernels import ragged_ranges
 from mentorship.matching.engine.prepared import PreparedMentors
 from mentorship.matching.engine.ties import best_tickets
 
+# By (held level, required level) cell, held and required in 0..MAX_LEVEL: whether the entry is
+# covered, and its depth factor min(held, MAX_LEVEL) / MAX_LEVEL where it is (0 where not).
+_HELD, _REQUIRED = np.divmod(np.arange((MAX_LEVEL + 1) ** 2), MAX_LEVEL + 1)
+_COVERED = (_HELD >= _REQUIRED).astype(np.float64)
+_DEPTH = np.where(_HELD >= _REQUIRED, np.minimum(_HELD, MAX_LEVEL) / float(MAX_LEVEL), 0.0)
+
 
 def top_k(
     pool: PreparedMentors,
@@ -43,7 +49,7 @@ def top_k(
     tickets = best_tickets(
         mentees.ids[start + row], pool.mentor_ids[position], pool.mentor_seats[position]
     )
-    order = np.lexsort((position, ~tickets, -(key // pool.band), row))
+    order = ranking_order(row, key // pool.band, tickets, position)
     row = row[order]
     counts = np.bincount(row, minlength=len(result))
     rank = np.arange(row.shape[0]) - (np.cumsum(counts) - counts)[row]
@@ -57,6 +63,40 @@ def top_k(
     result.mentor_index[row, rank] = pool.eligible[position[chosen]]
     result.score[row, rank] = key[chosen] / SCORE_SCALE
     result.components[row, rank] = components
+
+
+def ranking_order(
+    row: np.ndarray, band: np.ndarray, tickets: np.ndarray, position: np.ndarray
+) -> np.ndarray:
+    """The permutation ``np.lexsort((position, ~tickets, -band, row))`` (row ascending, band
+    descending, ticket descending, position ascending; ``row`` and ``band`` >= 0), without its
+    four sorting passes: one stable sort of an int64 holding the row, the band and the
+    ticket's top bits, then the few pairs equal on those resolved by the whole ticket and the
+    position."""
+    count = row.shape[0]
+    if count < 2:
+        return np.arange(count, dtype=np.int64)
+    band = band.astype(np.int64)
+    top = int(band.max())
+    head = row.astype(np.int64) * (top + 1) + (top - band)  # row, then band descending
+    spare = 63 - int(head.max()).bit_length()  # bits left for the ticket's top bits
+    if spare < 16:  # too little room for the ticket to split much: the plain sort
+        return np.lexsort((position, ~tickets, -band, row))
+    bits = np.uint64(64 - spare)
+    composite = (head << spare) | (~tickets >> bits).astype(np.int64)
+    order = np.argsort(composite, kind="stable")
+    ordered = composite[order]
+    same = ordered[1:] == ordered[:-1]
+    if same.any():  # equal on row, band and the ticket's top bits: by whole ticket, position
+        tied = np.zeros(count, dtype=bool)
+        tied[1:] = same
+        starts = ~tied
+        tied[:-1] |= same
+        at = np.flatnonzero(tied)
+        run = np.cumsum(starts)[at]
+        members = order[at]
+        order[at] = members[np.lexsort((position[members], ~tickets[members], run))]
+    return order
 
 
 def exact_components(
@@ -83,15 +123,19 @@ def exact_components(
         entry = ragged_ranges(weight.indptr[mentee], counts)
         pair = np.repeat(np.arange(pairs), counts)
         g = urgency[entry]
-        held = pool.levels[position[pair], weight.indices[entry]]
+        held = np.take(
+            pool.levels.reshape(-1),
+            np.repeat(position * pool.skills, counts) + weight.indices[entry],
+        )
         total = np.bincount(pair, weights=g, minlength=pairs)
         has_gap = total > 0
         safe = np.where(has_gap, total, 1.0)
-        at_level = held >= level.data[entry]
-        covered = np.bincount(pair, weights=np.where(at_level, g, 0.0), minlength=pairs)
+        # The (held, required) level cell of each entry: 1 or 0 for coverage, the depth factor
+        # or 0 (g x 1.0 is g and g x 0.0 is 0.0: the reference's sums, bit for bit).
+        cell = held.astype(np.intp) * (MAX_LEVEL + 1) + level.data[entry]
+        covered = np.bincount(pair, weights=g * _COVERED[cell], minlength=pairs)
         components[:, 1] = np.where(has_gap, covered / safe, 1.0)
-        deep = g * (np.minimum(held, MAX_LEVEL) / float(MAX_LEVEL))
-        depth = np.bincount(pair, weights=np.where(at_level, deep, 0.0), minlength=pairs)
+        depth = np.bincount(pair, weights=g * _DEPTH[cell], minlength=pairs)
         components[:, 4] = np.where(has_gap, depth / safe, 0.0)
     if which[2]:
         components[:, 2] = timezone_overlap(

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from mentorship.matching.engine.arrays import SCORE_SCALE, MenteeArrays, csr_from_parts
 from mentorship.matching.engine.kernels import accumulate, kth_largest_per_row, language_words
-from mentorship.matching.engine.prepared import EXCLUDED, TILE, PreparedMentors
+from mentorship.matching.engine.prepared import EXCLUDED, PreparedMentors
 
 # Candidate slack: > 2 x the float32 error of a fused total + the 1e-6 rounding. The error of a
 # sum of t non-negative float32 products totalling <= 1 is below (t + 3) * 2**-24.
@@ -110,11 +110,11 @@ def fused_totals(
     start: int,
     stop: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(fused totals of mentees start:stop, tiles x rows x TILE float32, filtered pairs set to
+    """(fused totals of mentees start:stop, tiles x rows x tile float32, filtered pairs set to
     the excluded value; each row's candidate slack). ``urgency``: the urgency weight of every
     gap entry of the mentees (aligned with ``gap_weight.data``)."""
     count = stop - start
-    fused = np.zeros((pool.tiles, count, TILE), dtype=np.float32)
+    fused = np.zeros((pool.tiles, count, pool.tile), dtype=np.float32)
     main = _mentee_features(pool, mentees, urgency, start, stop)
     extra, extra_dense = _group_features(pool, groups, start, stop)
     for tile in range(pool.tiles):
@@ -205,7 +205,9 @@ def _group_features(
         cols.append(offset + inverse.reshape(-1))
         values.append(np.ones(penalised.shape[0], dtype=np.float32))
     if not dense_rows:
-        return csr_from_parts([], [], [], (count, 0)), np.zeros((pool.tiles, 0, TILE), np.float32)
+        return csr_from_parts([], [], [], (count, 0)), np.zeros(
+            (pool.tiles, 0, pool.tile), np.float32
+        )
     dense = np.concatenate(dense_rows, axis=1)
     return csr_from_parts(rows, cols, values, (count, dense.shape[1])), dense
 
@@ -219,7 +221,7 @@ def _mark_filtered(
     stop: int,
 ) -> None:
     """Mark padding columns, explicit exclusions and same-person pairs as excluded."""
-    width = pool.mentor_count - (pool.tiles - 1) * TILE
+    width = pool.mentor_count - (pool.tiles - 1) * pool.tile
     fused[-1, :, width:] = EXCLUDED
     lo = np.searchsorted(exclusions.mentee, start, side="left")
     hi = np.searchsorted(exclusions.mentee, stop, side="left")
@@ -234,7 +236,8 @@ def _mark_filtered(
         mentor = np.concatenate([mentor, found[same]])
     position = pool.position[mentor]
     keep = position >= 0
-    fused[position[keep] // TILE, mentee[keep], position[keep] % TILE] = EXCLUDED
+    tile = pool.tile
+    fused[position[keep] // tile, mentee[keep], position[keep] % tile] = EXCLUDED
 
 
 def _band_floor(value: np.ndarray, band: int) -> np.ndarray:
@@ -249,22 +252,23 @@ def candidates(
     """(row, eligible position) of every pair that may be in its row's top k: ranked by band
     first, so every pair of the band that holds the k-th best is a candidate; pairs below the
     acceptability floor (``min_key``, in score keys) are not."""
-    _, count, tile = fused.shape
+    tiles, count, tile = fused.shape
     floor = np.float32(max(_VALID_FLOOR, min_key / SCORE_SCALE - float(_SLACK) - 1e-6))
     # Group g of a row: column g of every tile. The k-th largest group maximum is <= the row's
     # k-th largest value (k groups, so k distinct elements at least that large): only groups
     # reaching it can hold candidates. The maxima are one elementwise pass over the tiles.
-    group_max = fused.max(axis=0)  # (count, tile)
+    group_max = fused[0] if tiles == 1 else fused.max(axis=0)  # (count, tile)
     threshold = np.full(count, floor, dtype=np.float32)
     if tile >= k:
         kth = np.partition(group_max, tile - k, axis=1)[:, tile - k]
         threshold = np.maximum(_band_floor(kth - slack, band) - slack, floor)
-    row, column = np.nonzero(group_max >= threshold[:, None])
-    values = fused[:, row, column]  # (tiles, groups)
+    group = np.flatnonzero(group_max >= threshold[:, None])  # row * tile + column, row order
+    row = group // tile
+    values = np.take(fused.reshape(tiles, -1), group, axis=1)  # (tiles, groups)
     hit, tile_index = np.nonzero((values >= threshold[row]).T)  # row order kept
     value = values[tile_index, hit]
     row = row[hit]
-    position = tile_index * tile + column[hit]
+    position = tile_index * tile + (group[hit] - row * tile)
 
     # Narrow to the band of the row's k-th best fused value (exact over the candidates), less
     # the slack on each side.

@@ -16,7 +16,8 @@ from mentorship.matching.engine.arrays import (
 from mentorship.matching.engine.kernels import language_words
 from mentorship.matching.engine.ties import band_width
 
-TILE = 512  # mentors per tile of D: a tile of D stays in cache while a chunk is multiplied
+TILE = 512  # at most this many mentors per tile of D: a tile stays in cache while multiplied
+TILE_STEP = 16  # tiles are a multiple of this wide
 EXCLUDED = np.float32(-2.0)  # the fused value of a filtered pair (every surviving one is >= 0)
 
 
@@ -75,7 +76,12 @@ class PreparedMentors:
         self.mentor_count = int(self.eligible.shape[0])
         self.position = np.full(len(mentors), -1, dtype=np.int64)
         self.position[self.eligible] = np.arange(self.mentor_count)
+        # As few tiles as TILE allows, as narrow as they can be (a multiple of TILE_STEP): the
+        # fused pass costs in proportion to the tiles' total width, and a fill round scores
+        # the few mentors with free seats (50 in one tile of 64, not 512).
         self.tiles = max(1, -(-self.mentor_count // TILE))
+        width = -(-self.mentor_count // self.tiles)
+        self.tile = min(TILE, max(TILE_STEP, -(-width // TILE_STEP) * TILE_STEP))
 
         # role_fit table R x m_e: max over each mentor's roles of the similarity column.
         worked = mentors.roles[self.eligible]
@@ -104,7 +110,7 @@ class PreparedMentors:
         self._language_rows: dict[bytes, np.ndarray] = {}
 
     def _prepare_dense(self) -> None:
-        """D (tiles x features x TILE, float32): one row per (required level, skill) for the
+        """D (tiles x features x tile, float32): one row per (required level, skill) for the
         gap, filled the first time a mentee needs it; then one per role, one per background an
         eligible mentor came from, and the empty-gap constant. Untouched rows cost no memory."""
         skills, roles = self.skills, self.roles
@@ -120,11 +126,11 @@ class PreparedMentors:
         self.background_offset = self.role_offset + roles
         self.backgrounds = np.unique(self.mentor_background[self.mentor_background >= 0])
         self.const_column = self.background_offset + int(self.backgrounds.shape[0])
-        self.dense = np.zeros((self.tiles, self.const_column + 1, TILE), dtype=np.float32)
+        self.dense = np.zeros((self.tiles, self.const_column + 1, self.tile), dtype=np.float32)
         self._gap_built = np.zeros(MAX_LEVEL * skills, dtype=bool)
         for tile in range(self.tiles):
-            start = tile * TILE
-            stop = min(start + TILE, self.mentor_count)
+            start = tile * self.tile
+            stop = min(start + self.tile, self.mentor_count)
             if stop <= start:
                 break
             block = self.dense[tile]
@@ -149,8 +155,8 @@ class PreparedMentors:
             w_coverage = float(self.fused_weights[1])
             w_depth = float(self.fused_weights[4])
             for tile in range(self.tiles):
-                start = tile * TILE
-                stop = min(start + TILE, self.mentor_count)
+                start = tile * self.tile
+                stop = min(start + self.tile, self.mentor_count)
                 if stop <= start:
                     break
                 held = self.levels[start:stop][:, skill].T.astype(np.float32)
@@ -176,7 +182,7 @@ class PreparedMentors:
         return shared
 
     def overlap_tiles(self, offsets: np.ndarray) -> np.ndarray:
-        """D rows (tiles x offsets x TILE, float32): `timezone_overlap` of each offset with every
+        """D rows (tiles x offsets x tile, float32): `timezone_overlap` of each offset with every
         eligible mentor. Each distinct offset is computed once."""
         rows = []
         for offset in offsets.tolist():
@@ -196,7 +202,7 @@ class PreparedMentors:
         )
 
     def no_overlap_tiles(self, offsets: np.ndarray) -> np.ndarray:
-        """D rows (tiles x offsets x TILE, float32): the excluded value where a mentor shares no
+        """D rows (tiles x offsets x tile, float32): the excluded value where a mentor shares no
         working hour with the offset, 0 elsewhere. Each distinct offset is computed once."""
         rows = []
         for offset in offsets.tolist():
@@ -210,7 +216,7 @@ class PreparedMentors:
         return self._stack(rows)
 
     def language_tiles(self, sets: np.ndarray) -> np.ndarray:
-        """D rows (tiles x sets x TILE, float32): 0 where the language set shares a language
+        """D rows (tiles x sets x tile, float32): 0 where the language set shares a language
         with the mentor, the excluded value where it shares none. Each set is computed once."""
         rows = []
         for words in sets:
@@ -224,12 +230,12 @@ class PreparedMentors:
         return self._stack(rows)
 
     def _tile_row(self, values: np.ndarray) -> np.ndarray:
-        """One value per eligible mentor as a (tiles, TILE) float32 row, zero padded."""
-        row = np.zeros(self.tiles * TILE, dtype=np.float32)
+        """One value per eligible mentor as a (tiles, tile) float32 row, zero padded."""
+        row = np.zeros(self.tiles * self.tile, dtype=np.float32)
         row[: self.mentor_count] = values
-        return row.reshape(self.tiles, TILE)
+        return row.reshape(self.tiles, self.tile)
 
     def _stack(self, rows: list[np.ndarray]) -> np.ndarray:
         if not rows:
-            return np.zeros((self.tiles, 0, TILE), dtype=np.float32)
+            return np.zeros((self.tiles, 0, self.tile), dtype=np.float32)
         return np.stack(rows, axis=1)

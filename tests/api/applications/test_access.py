@@ -124,7 +124,7 @@ def test_the_mentor_loses_sight_when_the_mentorship_ends(
     application = apply(mentee_client)
     assert client_for(mentor).get(url(application["id"])).status_code == 200
 
-    mentee_client.post(f"/api/v1/mentorships/{mentorship.pk}/end", {"reason": "done"})
+    mentee_client.post(f"/api/v1/mentorships/{mentorship.pk}/end", {"code": "goal_reached"})
 
     assert client_for(mentor).get(url(application["id"])).status_code == 404
     assert client_for(mentor).get(APPLICATIONS).json()["results"] == []

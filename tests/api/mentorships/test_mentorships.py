@@ -27,6 +27,7 @@ MENTORSHIP_FIELDS = {
 }
 
 pytestmark = pytest.mark.django_db
+END = {"code": "goal_reached"}
 
 
 def end_url(mentorship_id: int) -> str:
@@ -141,7 +142,9 @@ def test_listing_needs_a_bounded_number_of_queries(
 def test_either_side_can_end_the_mentorship(client_for, mentee, mentor, mentorship, side):
     user = {"mentee": mentee, "mentor": mentor}[side]
 
-    response = client_for(user).post(end_url(mentorship.pk), {"reason": "Goal reached."})
+    response = client_for(user).post(
+        end_url(mentorship.pk), {"code": "goal_reached", "reason": "Goal reached."}
+    )
 
     assert response.status_code == 200
     body = response.json()
@@ -149,12 +152,14 @@ def test_either_side_can_end_the_mentorship(client_for, mentee, mentor, mentorsh
     assert (body["id"], body["status"], body["contact"]) == (mentorship.pk, "ended", None)
     assert body["end_reason"] == "Goal reached."
     assert body["ended_at"] is not None
+    assert body["outcome"] == "goal_reached"
     mentorship.refresh_from_db()
     assert (mentorship.status, mentorship.end_reason) == (Mentorship.Status.ENDED, "Goal reached.")
+    assert mentorship.outcome == Mentorship.Outcome.GOAL_REACHED
 
 
-def test_the_reason_is_optional(mentee_client, mentorship):
-    response = mentee_client.post(end_url(mentorship.pk))
+def test_the_reason_text_is_optional(mentee_client, mentorship):
+    response = mentee_client.post(end_url(mentorship.pk), END)
 
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["end_reason"]) == ("ended", "")
@@ -163,7 +168,7 @@ def test_the_reason_is_optional(mentee_client, mentorship):
 def test_an_ended_mentorship_shows_no_contact_to_either_side(
     mentee_client, mentor_client, mentorship
 ):
-    mentor_client.post(end_url(mentorship.pk))
+    mentor_client.post(end_url(mentorship.pk), END)
 
     for client in (mentee_client, mentor_client):
         entry = client.get(MENTORSHIPS).json()["results"][0]
@@ -173,7 +178,7 @@ def test_an_ended_mentorship_shows_no_contact_to_either_side(
 
 @pytest.mark.parametrize("outsider_factory", [MenteeFactory, MentorFactory, StaffFactory])
 def test_an_outsider_cannot_end_the_mentorship(client_for, mentorship, outsider_factory):
-    response = client_for(outsider_factory()).post(end_url(mentorship.pk))
+    response = client_for(outsider_factory()).post(end_url(mentorship.pk), END)
 
     assert_error(response, 404, "not_found")
     mentorship.refresh_from_db()
@@ -181,19 +186,24 @@ def test_an_outsider_cannot_end_the_mentorship(client_for, mentorship, outsider_
 
 
 def test_ending_needs_a_signed_in_user(api_client, mentorship):
-    assert api_client.post(end_url(mentorship.pk)).status_code == 401
+    assert api_client.post(end_url(mentorship.pk), END).status_code == 401
     mentorship.refresh_from_db()
     assert mentorship.status == Mentorship.Status.ACTIVE
 
 
 def test_ending_an_unknown_mentorship_is_not_found(mentee_client, mentorship):
-    assert_error(mentee_client.post(end_url(mentorship.pk + 1000)), 404, "not_found")
+    assert_error(mentee_client.post(end_url(mentorship.pk + 1000), END), 404, "not_found")
 
 
 def test_ending_twice_is_a_conflict(mentee_client, mentor_client, mentorship):
-    assert mentee_client.post(end_url(mentorship.pk), {"reason": "first"}).status_code == 200
+    assert (
+        mentee_client.post(
+            end_url(mentorship.pk), {"code": "personal", "reason": "first"}
+        ).status_code
+        == 200
+    )
 
-    response = mentor_client.post(end_url(mentorship.pk), {"reason": "second"})
+    response = mentor_client.post(end_url(mentorship.pk), {"code": "mismatch", "reason": "second"})
 
     assert_error(response, 409, "already_ended")
     mentorship.refresh_from_db()
@@ -201,7 +211,7 @@ def test_ending_twice_is_a_conflict(mentee_client, mentor_client, mentorship):
 
 
 def test_an_end_body_with_an_unknown_field_is_a_400(mentee_client, mentorship):
-    response = mentee_client.post(end_url(mentorship.pk), {"status": "ended"})
+    response = mentee_client.post(end_url(mentorship.pk), {**END, "status": "ended"})
 
     assert assert_error(response, 400, "invalid")["fields"] == {"status": ["Unknown field."]}
     mentorship.refresh_from_db()
@@ -215,7 +225,7 @@ def test_ending_frees_the_mentors_place(client_for, make_mentor, make_mentee):
     mentor_client = client_for(mentor)
     assert_error(newcomer_client.post(REQUESTS, {"mentor": mentor.pk}), 409, "capacity_full")
 
-    assert mentor_client.post(end_url(first.pk)).status_code == 200
+    assert mentor_client.post(end_url(first.pk), END).status_code == 200
     created = newcomer_client.post(REQUESTS, {"mentor": mentor.pk})
     assert created.status_code == 201
     accepted = mentor_client.post(action_url(created.json()["id"], "accept"))
@@ -230,7 +240,7 @@ def test_ending_lets_the_mentee_request_again(mentee_client, mentorship, make_me
         mentee_client.post(REQUESTS, {"mentor": make_mentor().pk}), 409, "active_mentorship"
     )
 
-    mentee_client.post(end_url(mentorship.pk))
+    mentee_client.post(end_url(mentorship.pk), END)
 
     assert mentee_client.post(REQUESTS, {"mentor": make_mentor().pk}).status_code == 201
 

@@ -24,6 +24,7 @@ REQUEST_FIELDS = {
     "mentor",
     "mentor_name",
     "message",
+    "decline_code",
     "reason",
     "created_at",
     "decided_at",
@@ -31,6 +32,7 @@ REQUEST_FIELDS = {
 }
 
 pytestmark = pytest.mark.django_db
+DECLINE = {"code": "no_capacity"}
 
 
 def action_url(request_id: int, action: str) -> str:
@@ -450,21 +452,26 @@ def test_a_request_that_is_no_longer_pending_cannot_be_accepted(
 
 def test_the_requested_mentor_declines_with_a_reason(mentor_client, pending):
     response = mentor_client.post(
-        action_url(pending.pk, "decline"), {"reason": "My schedule is full until June."}
+        action_url(pending.pk, "decline"),
+        {"code": "no_capacity", "reason": "My schedule is full until June."},
     )
 
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["status"], body["mentorship"]) == (pending.pk, "declined", None)
-    assert body["reason"] == "My schedule is full until June."
+    assert (body["decline_code"], body["reason"]) == (
+        "no_capacity",
+        "My schedule is full until June.",
+    )
     assert body["decided_at"] is not None
     pending.refresh_from_db()
     assert (pending.status, pending.reason) == (Status.DECLINED, "My schedule is full until June.")
+    assert pending.decline_code == MentorshipRequest.DeclineCode.NO_CAPACITY
     assert not Mentorship.objects.exists()
 
 
-def test_the_reason_is_optional(mentor_client, pending):
-    response = mentor_client.post(action_url(pending.pk, "decline"))
+def test_the_reason_text_is_optional(mentor_client, pending):
+    response = mentor_client.post(action_url(pending.pk, "decline"), {"code": "timezone"})
 
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["reason"]) == ("declined", "")
@@ -474,7 +481,10 @@ def test_declining_emails_the_mentee_with_the_reason(
     mentor_client, mentee, pending, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        mentor_client.post(action_url(pending.pk, "decline"), {"reason": "Wrong field for me."})
+        mentor_client.post(
+            action_url(pending.pk, "decline"),
+            {"code": "skills_mismatch", "reason": "Wrong field for me."},
+        )
 
     assert [email.to for email in mailoutbox] == [[mentee.email]]
     assert "declined" in mailoutbox[0].subject
@@ -482,7 +492,7 @@ def test_declining_emails_the_mentee_with_the_reason(
 
 
 def test_another_mentor_cannot_decline(client_for, make_mentor, pending):
-    response = client_for(make_mentor()).post(action_url(pending.pk, "decline"))
+    response = client_for(make_mentor()).post(action_url(pending.pk, "decline"), DECLINE)
 
     assert_error(response, 404, "not_found")
     assert status_of(pending) == Status.PENDING
@@ -492,16 +502,20 @@ def test_another_mentor_cannot_decline(client_for, make_mentor, pending):
 def test_only_the_requested_mentor_declines(client_for, mentee, pending, caller):
     user = {"the mentee": mentee, "staff": StaffFactory()}[caller]
 
-    response = client_for(user).post(action_url(pending.pk, "decline"))
+    response = client_for(user).post(action_url(pending.pk, "decline"), DECLINE)
 
     assert_error(response, 404, "not_found")
     assert status_of(pending) == Status.PENDING
 
 
 def test_declining_twice_is_a_conflict(mentor_client, pending):
-    mentor_client.post(action_url(pending.pk, "decline"), {"reason": "first"})
+    mentor_client.post(
+        action_url(pending.pk, "decline"), {"code": "no_capacity", "reason": "first"}
+    )
 
-    response = mentor_client.post(action_url(pending.pk, "decline"), {"reason": "second"})
+    response = mentor_client.post(
+        action_url(pending.pk, "decline"), {"code": "timezone", "reason": "second"}
+    )
 
     assert_error(response, 409, "not_pending")
     pending.refresh_from_db()
@@ -511,7 +525,7 @@ def test_declining_twice_is_a_conflict(mentor_client, pending):
 def test_an_accepted_request_cannot_be_declined(mentor_client, pending):
     mentor_client.post(action_url(pending.pk, "accept"))
 
-    response = mentor_client.post(action_url(pending.pk, "decline"))
+    response = mentor_client.post(action_url(pending.pk, "decline"), DECLINE)
 
     assert_error(response, 409, "not_pending")
     assert status_of(pending) == Status.ACCEPTED
@@ -519,7 +533,7 @@ def test_an_accepted_request_cannot_be_declined(mentor_client, pending):
 
 
 def test_a_decline_body_with_an_unknown_field_is_a_400(mentor_client, pending):
-    response = mentor_client.post(action_url(pending.pk, "decline"), {"why": "busy"})
+    response = mentor_client.post(action_url(pending.pk, "decline"), {**DECLINE, "why": "busy"})
 
     assert assert_error(response, 400, "invalid")["fields"] == {"why": ["Unknown field."]}
     assert status_of(pending) == Status.PENDING

@@ -76,7 +76,7 @@ def ended(client_for, mentee, mentor, mentorship, project):
     feedback = client_for(mentor).post(checkin_url(answered, "feedback"), {"comment": "Good week"})
     assert feedback.status_code == 200, feedback.content
     response = client_for(mentee).post(
-        f"/api/v1/mentorships/{mentorship.pk}/end", {"reason": "Hired"}
+        f"/api/v1/mentorships/{mentorship.pk}/end", {"code": "goal_reached", "reason": "Done"}
     )
     assert response.status_code == 200, response.content
     return {"answered": answered, "open": still_open, "project": project}
