@@ -14,4 +14,5 @@ urlpatterns = [
     path("v1/", include("api.matching.urls")),
     path("v1/", include("api.progress.urls")),
     path("v1/", include("api.applications.urls")),
+    path("v1/", include("api.stats.urls")),
 ]

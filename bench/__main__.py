@@ -1,5 +1,5 @@
-"""`python -m bench [engine|quality|embedded|pipeline|sweep|page|load]`: one JSON line per figure
-on stdout (`{"name", "value", "unit", "target"}`), progress on stderr.
+"""`python -m bench [engine|quality|embedded|pipeline|sweep|stats|page|load]`: one JSON line per
+figure on stdout (`{"name", "value", "unit", "target"}`), progress on stderr.
 
 - `engine`: the pure engine and assignment figures.
 - `quality`: matching quality on planted pools (placements, blocking pairs, concentration).
@@ -7,6 +7,8 @@ on stdout (`{"name", "value", "unit", "target"}`), progress on stderr.
 - `pipeline`: the end-to-end matching run on PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`):
   from scratch, against the write limit (COPY + engine), and nightly runs after small changes.
 - `sweep`: the weekly check-in sweep over 100,000 mentorships on PostgreSQL.
+- `stats`: the staff's programme health report over 100,000 mentees with a year of history
+  (PostgreSQL).
 - `page`: the server's CPU for one uncached match page, queries counted (PostgreSQL).
 - `load`: gunicorn under mixed traffic from locust (needs requirements-bench.txt).
 - with no argument: every one of them, each in a process of its own (the database ones on a
@@ -23,7 +25,7 @@ import sys
 import time
 
 LOCAL = ("engine", "quality", "embedded")
-WITH_SERVICES = ("pipeline", "sweep", "page", "load")
+WITH_SERVICES = ("pipeline", "sweep", "stats", "page", "load")
 
 
 def _one(which: str, argv: list[str]) -> int:
@@ -35,6 +37,10 @@ def _one(which: str, argv: list[str]) -> int:
         from bench import sweep
 
         return sweep.main()
+    if which == "stats":
+        from bench import stats
+
+        return stats.main()
     if which == "quality":
         from bench import quality
 

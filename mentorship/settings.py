@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mentorship.mentorships",
     "mentorship.applications",
     "mentorship.progress",
+    "mentorship.stats",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,7 @@ REST_FRAMEWORK = {
         "password_check": env.str("THROTTLE_PASSWORD_CHECK_RATE", default="10/hour"),
         "verify_email_resend": env.str("THROTTLE_VERIFY_EMAIL_RESEND_RATE", default="5/hour"),
         "export": env.str("THROTTLE_EXPORT_RATE", default="5/hour"),
+        "stats": env.str("THROTTLE_STATS_RATE", default="30/minute"),
     },
     # Clients are told apart by REMOTE_ADDR unless trusted proxies in front set X-Forwarded-For.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

@@ -7,11 +7,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mentorship.core.health import HealthView
+from mentorship.stats.admin import programme_health_view
 
 admin.site.site_header = "Mentorship matching: staff"
 admin.site.site_title = "Mentorship staff"
+admin.site.index_template = "admin/stats/index.html"  # links the programme health page
 
 urlpatterns = [
+    path(
+        "admin/programme-health/",
+        admin.site.admin_view(programme_health_view),
+        name="admin-programme-health",
+    ),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

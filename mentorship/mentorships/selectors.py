@@ -211,8 +211,12 @@ class ResponseRecord:
         return round(self.expired / decided, 4) if decided else None
 
 
-# Declines the mentor did not choose (they went away, staff withdrew the approval) are no answer.
-_NOT_AN_ANSWER = [MentorshipRequest.DeclineCode.AWAY, MentorshipRequest.DeclineCode.UNAPPROVED]
+# Declines the mentor did not choose (they went away, staff withdrew the approval) are no answer:
+# neither the response record nor the programme's response figures count them.
+NOT_AN_ANSWER = (
+    MentorshipRequest.DeclineCode.AWAY.value,
+    MentorshipRequest.DeclineCode.UNAPPROVED.value,
+)
 
 
 def mentor_response_records(
@@ -226,7 +230,7 @@ def mentor_response_records(
     mentors. A mentor without an answered or expired request has no entry."""
     requests = MentorshipRequest.objects.filter(
         Q(status__in=[Status.ACCEPTED, Status.EXPIRED])
-        | (Q(status=Status.DECLINED) & ~Q(decline_code__in=_NOT_AN_ANSWER)),
+        | (Q(status=Status.DECLINED) & ~Q(decline_code__in=NOT_AN_ANSWER)),
         decided_at__isnull=False,
     )
     if mentor_ids is not None:

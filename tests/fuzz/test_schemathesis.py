@@ -9,10 +9,11 @@ of schemathesis run too (ignored authentication, undocumented methods answer 405
 the two disabled in `_config` below.
 
 The database holds one of everything (a mentorship two weeks in, a project with milestones, a
-check-in, a job description, an experiment, a finished matching run, a job application), so
-generated path ids hit
-real rows part of the time, and generated bodies get valid taxonomy slugs, dates and ids part of
-the time, so that successful answers are checked as well as errors.
+check-in, a job description, an experiment, a finished matching run, a job application, an ended
+mentorship with a rating, a stall flag, a hire), so generated path ids hit real rows part of the
+time, and generated bodies get valid taxonomy slugs, dates and ids (and the reports a window
+that holds those rows) part of the time, so that successful answers are checked as well as
+errors.
 
 Then the hostile shapes of issue 13, sent to every operation as each caller by
 `test_hostile_shapes_are_never_a_server_error`: a bearer header that is not UTF-8 and other
@@ -48,9 +49,10 @@ from schemathesis.specs.openapi.checks import (
 
 from mentorship.applications.services import application_create
 from mentorship.matching.runs import match_run_start
-from mentorship.mentorships.models import Mentorship
+from mentorship.mentorships.models import Mentorship, MentorshipFeedback
+from mentorship.profiles.models import MenteeProfile
 from mentorship.profiles.services import job_description_create
-from mentorship.progress.models import CheckIn
+from mentorship.progress.models import CheckIn, StallFlag
 from mentorship.progress.projects import comment_add, experiment_create, project_create
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.factories import DEFAULT_PASSWORD, StaffFactory
@@ -171,6 +173,15 @@ def _load_schema(config: schemathesis.Config) -> schemathesis.BaseSchema:
         return st.sampled_from([{**path_parameters, **known}, path_parameters])
 
     @loaded.hook
+    def flatmap_query(context, query):
+        """Either the generated query or, for a report's window, one that holds the seeded rows."""
+        if not isinstance(query, dict) or not {"from", "to"} & set(query):
+            return st.just(query)
+        today = timezone.localdate()
+        window = {"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()}
+        return st.sampled_from([{**query, **window}, query])
+
+    @loaded.hook
     def flatmap_body(context, body):
         """Either the generated body or the same body with values that refer to real data."""
         if not isinstance(body, dict):
@@ -228,6 +239,17 @@ def _seed() -> dict[str, Any]:
     application = application_create(
         mentee=mentee, company="Acme", role="data-scientist", applied_on=today - timedelta(days=3)
     )
+    # What the programme health report counts besides: a stall, and a hire whose ended
+    # mentorship was rated (not the open mentorship's: its ratings are for the fuzzer to give).
+    StallFlag.objects.create(
+        mentorship=mentorship, reason="missed_checkins", flagged_at=timezone.now()
+    )
+    hired = make_mentee(role="data-engineer", skills={"python": 4})
+    rated = make_mentorship(mentee=hired, mentor=mentor, status=Mentorship.Status.ENDED)
+    MentorshipFeedback.objects.create(
+        mentorship=rated, author=hired, role="mentee", stage="ended", rating=4
+    )
+    MenteeProfile.objects.filter(user=hired).update(hired_at=timezone.now())
     with TestCase.captureOnCommitCallbacks(execute=True):
         run = match_run_start(by=staff)
     SEEDED.clear()

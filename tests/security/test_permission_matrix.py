@@ -135,6 +135,8 @@ TABLE: dict[str, dict[str, tuple[int, int, int, int, int, int, int]]] = {
                                       "POST":   (401, 403, 403, 403, 403, 403, 202),
     },
     "/admin/matching-runs/{run_id}": {"GET":    (401, 403, 403, 403, 403, 403, 200)},
+    "/admin/stats":                  {"GET":    (401, 403, 403, 403, 403, 403, 200)},
+    "/admin/stats.csv":              {"GET":    (401, 403, 403, 403, 403, 403, 200)},
     "/mentorship-requests": {
                                       "GET":    (401, 200, 200, 200, 200, 200, 200),
                                       "POST":   (401, 201, 201, 403, 403, 403, 403),

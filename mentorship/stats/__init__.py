@@ -1,0 +1,1 @@
+"""Programme health for staff: the funnel, time to hire, responsiveness, check-ins and ratings."""
