@@ -119,6 +119,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
     written = score_and_write(
         snapshot,
         [MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)],
+        keep_beyond=True,  # the run's placement confirms or removes them (`suggestions`)
     )
     with transaction.atomic():
         _, first_time = MatchRunChunk.objects.get_or_create(

@@ -71,11 +71,15 @@ def scored_matches(snapshot: Snapshot, batch: MenteeBatch, *, for_copy: bool) ->
 
 
 def score_and_write(
-    snapshot: Snapshot, batches: Sequence[MenteeBatchSpec], *, keep_suggested: bool = False
+    snapshot: Snapshot,
+    batches: Sequence[MenteeBatchSpec],
+    *,
+    keep_suggested: bool = False,
+    keep_beyond: bool = False,
 ) -> Written:
     """Score each batch of mentees and bring their matches to the new lists, one transaction
     per batch; returns the rows written and those left alone (see the module docstring for the
-    overlap, `store` for what is written)."""
+    overlap, `store` for what is written, `keep_suggested` and `keep_beyond`)."""
 
     def write(spec: MenteeBatchSpec, scored: ScoredMatches) -> Written:
         with transaction.atomic():
@@ -84,6 +88,7 @@ def score_and_write(
                 matches=spec.matches,
                 scored=scored,
                 keep_suggested=keep_suggested,
+                keep_beyond=keep_beyond,
             )
 
     for_copy = connection.vendor == "postgresql"
