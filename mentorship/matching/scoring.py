@@ -105,6 +105,8 @@ def score_and_write(
     ):
         for spec in batches:
             batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
+            if snapshot.key is not None:  # a run's: its placement ranks them again
+                snapshot.mentee_batches.append(batch)
             following = (spec, helper.submit(scored_matches, snapshot, batch, for_copy=for_copy))
             if pending is not None:
                 writers.submit(write, pending[0], pending[1].result())

@@ -113,7 +113,9 @@ class _Filler:
     (the pool's arrays with those mentors eligible). A mentee's features are loaded once for all
     rounds; the returned pairs are kept as columns, and only the pairs a placement chooses are
     explained (`chosen`): the fill rounds of a full run rank tens of thousands of mentees, round
-    after round, for a few thousand suggestions."""
+    after round, for a few thousand suggestions. The batches the run's chunks loaded in this
+    process (`Snapshot.mentee_batches`) are used as they are: the features the lists were scored
+    from; only the mentees of other processes' chunks are loaded."""
 
     def __init__(self, snapshot: Snapshot, mentee_ids: np.ndarray) -> None:
         self.snapshot = snapshot
@@ -121,17 +123,21 @@ class _Filler:
         self.returned: list[_Returned] = []
         self._loaded: list[MenteeBatch] = []
         self._where: dict[int, tuple[int, int]] = {}  # mentee id -> (loaded batch, row)
+        for batch in snapshot.mentee_batches:
+            self._add(batch)
+
+    def _add(self, batch: MenteeBatch) -> None:
+        for row, user_id in enumerate(batch.arrays.ids.tolist()):
+            # A mentee loaded before keeps the features its pairs came from.
+            self._where.setdefault(user_id, (len(self._loaded), row))
+        self._loaded.append(batch)
 
     def _batches(self, ids: list[int]) -> Iterable[MenteeBatch]:
         """The batches of these mentees' features, loading those not loaded yet."""
         missing = sorted(user_id for user_id in ids if user_id not in self._where)
         snapshot = self.snapshot
         for chunk in batched(missing, settings.MATCHING_BATCH_SIZE):
-            batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=_among(chunk))
-            for row, user_id in enumerate(batch.arrays.ids.tolist()):
-                # A mentee loaded before (in a range) keeps the features its pairs came from.
-                self._where.setdefault(user_id, (len(self._loaded), row))
-            self._loaded.append(batch)
+            self._add(mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=_among(chunk)))
         rows: dict[int, list[int]] = {}
         for user_id in ids:
             place_of = self._where.get(user_id)
