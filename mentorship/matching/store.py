@@ -7,7 +7,9 @@ what it says (mentor, rank, score, components, explanation), a stored row whose 
 the new ones is left alone, the others are deleted, and only new rows are inserted (COPY on
 PostgreSQL, `bulk_create` elsewhere). Night to night most lists do not change, so a full run
 writes a fraction of its rows, and none at all when nothing changed. A row left alone keeps its
-`computed_at` (when it was computed); the run that confirmed it says when (`MatchRun`). Every
+`computed_at` (when it was computed); the run that confirmed it says when (`MatchRun`). The
+suggestions from beyond the top k (rank k + 1) follow the same rule, written by the run's
+placement (`matches_replace_beyond`) rather than by its chunks. Every
 write that changes something invalidates the cached match pages it shows on once it commits
 (`cache.matches_changed`).
 """

@@ -7,7 +7,9 @@ staff choose). When a suggestion is lost between runs (the mentor filled up, sto
 was unapproved or declined, the pair was excluded, the mentee started a mentorship),
 `suggestions_repair` gives the mentees concerned the best acceptable mentor with a free seat,
 the same way, over the seats nobody holds. A suggested mentor from outside a mentee's top k is
-written as one more match, listed after them (rank k + 1), so both sides see it.
+written as one more match, listed after them (rank k + 1), so both sides see it; a full run's
+chunks leave those rows to the placement, which keeps the ones it makes again with the same
+content (same digest) and rewrites only the others (`store.matches_replace_beyond`).
 """
 
 import functools
