@@ -199,8 +199,8 @@ def matches_replace(
     if keep_beyond:
         listed = set(zip(scored.mentee_ids, scored.mentor_ids, strict=True))
         beyond = np.flatnonzero(~kept & (stored["rank"] > settings.MATCHING_TOP_K))
-        mentees, mentors = stored["mentee"][beyond].tolist(), stored["mentor"][beyond].tolist()
-        left[beyond] = [pair not in listed for pair in zip(mentees, mentors, strict=True)]
+        owners, mentors = stored["mentee"][beyond].tolist(), stored["mentor"][beyond].tolist()
+        left[beyond] = [pair not in listed for pair in zip(owners, mentors, strict=True)]
     stale = stored["id"][~kept & ~left].tolist()
     suggested = (
         set(

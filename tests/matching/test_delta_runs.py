@@ -130,7 +130,8 @@ def test_suggestions_from_beyond_the_lists_are_left_alone_when_nothing_changed(s
 
     again = run_all()
 
-    assert beyond and all(row[4] for row in beyond)
+    assert beyond
+    assert all(row[4] for row in beyond)
     assert again.matches_written == 0
     assert beyond_rows() == beyond  # the same rows (ids), not deleted and written again
     assert table() == before == from_scratch()
@@ -140,7 +141,7 @@ def test_a_run_after_changes_brings_the_suggestions_from_beyond_the_lists_to_a_c
     settings, pool
 ):
     settings.MATCHING_TOP_K = 1
-    mentees, mentors = pool
+    _, mentors = pool
     run_all()
     beyond = {row[1:3] for row in beyond_rows()}
     # A mentor fills up and another takes more mentees: the fill rounds place differently.
