@@ -119,6 +119,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
     written = score_and_write(
         snapshot,
         [MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)],
+        keep_beyond=True,  # the run's placement confirms or removes them (`suggestions`)
     )
     with transaction.atomic():
         _, first_time = MatchRunChunk.objects.get_or_create(
@@ -151,7 +152,9 @@ def match_run_finish(*, run_id: int) -> bool:
             return False
         scoring_done = timezone.now()
         started = time.perf_counter()
-        outcome = suggestions_assign(snapshot=snapshot_for(run), mode=run.mode)
+        snapshot = snapshot_for(run)
+        outcome = suggestions_assign(snapshot=snapshot, mode=run.mode)
+        snapshot.mentee_batches.clear()
         run.assignment_seconds = round(time.perf_counter() - started, 3)
         run.suggestions, run.fill_rounds = outcome.suggestions, outcome.fill_rounds
         for name, value in outcome.concentration.items():

@@ -71,11 +71,15 @@ def scored_matches(snapshot: Snapshot, batch: MenteeBatch, *, for_copy: bool) ->
 
 
 def score_and_write(
-    snapshot: Snapshot, batches: Sequence[MenteeBatchSpec], *, keep_suggested: bool = False
+    snapshot: Snapshot,
+    batches: Sequence[MenteeBatchSpec],
+    *,
+    keep_suggested: bool = False,
+    keep_beyond: bool = False,
 ) -> Written:
     """Score each batch of mentees and bring their matches to the new lists, one transaction
     per batch; returns the rows written and those left alone (see the module docstring for the
-    overlap, `store` for what is written)."""
+    overlap, `store` for what is written, `keep_suggested` and `keep_beyond`)."""
 
     def write(spec: MenteeBatchSpec, scored: ScoredMatches) -> Written:
         with transaction.atomic():
@@ -84,6 +88,7 @@ def score_and_write(
                 matches=spec.matches,
                 scored=scored,
                 keep_suggested=keep_suggested,
+                keep_beyond=keep_beyond,
             )
 
     for_copy = connection.vendor == "postgresql"
@@ -100,6 +105,8 @@ def score_and_write(
     ):
         for spec in batches:
             batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
+            if snapshot.key is not None:  # a run's: its placement ranks them again
+                snapshot.mentee_batches.append(batch)
             following = (spec, helper.submit(scored_matches, snapshot, batch, for_copy=for_copy))
             if pending is not None:
                 writers.submit(write, pending[0], pending[1].result())

@@ -1,14 +1,16 @@
 """What every batch of a run shares: the taxonomy index, the mentor pool, the prepared pool (the
 mentor side of scoring, with the weights, the floor and the tie band) and the explainer, loaded
-once per run and process."""
+once per run and process; and the mentee batches this process's chunks of the run loaded, which
+the run's placement ranks again in its fill rounds instead of loading them a second time."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from mentorship.matching import engine
 from mentorship.matching.explanations import Explainer
 from mentorship.matching.features import (
+    MenteeBatch,
     MentorPool,
     TaxonomyIndex,
     mentor_pool_load,
@@ -24,6 +26,9 @@ class Snapshot:
     pool: MentorPool
     prepared: engine.PreparedMentors
     explainer: Explainer
+    # A run's snapshot only: the batches its chunks loaded in this process (cleared when the run
+    # finishes here).
+    mentee_batches: list[MenteeBatch] = field(default_factory=list)
 
 
 _current: dict[str, Snapshot] = {}  # per process, the run being worked on

@@ -7,7 +7,9 @@ what it says (mentor, rank, score, components, explanation), a stored row whose 
 the new ones is left alone, the others are deleted, and only new rows are inserted (COPY on
 PostgreSQL, `bulk_create` elsewhere). Night to night most lists do not change, so a full run
 writes a fraction of its rows, and none at all when nothing changed. A row left alone keeps its
-`computed_at` (when it was computed); the run that confirmed it says when (`MatchRun`). Every
+`computed_at` (when it was computed); the run that confirmed it says when (`MatchRun`). The
+suggestions from beyond the top k (rank k + 1) follow the same rule, written by the run's
+placement (`matches_replace_beyond`) rather than by its chunks. Every
 write that changes something invalidates the cached match pages it shows on once it commits
 (`cache.matches_changed`).
 """
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -150,7 +153,12 @@ class ScoredMatches:
 
 
 def matches_replace(
-    *, mentees: Q, matches: Q, scored: ScoredMatches, keep_suggested: bool = False
+    *,
+    mentees: Q,
+    matches: Q,
+    scored: ScoredMatches,
+    keep_suggested: bool = False,
+    keep_beyond: bool = False,
 ) -> Written:
     """Bring the `matches` of the `mentees` (a MenteeProfile filter) to `scored`, writing only
     the rows that differ (see the module docstring).
@@ -158,7 +166,10 @@ def matches_replace(
     Precondition: the caller holds a transaction. The mentees' profile rows are locked in id
     order first, so a full-run chunk and a refresh that touch the same mentee take turns instead
     of colliding on the unique pair. A row left alone keeps its `suggested` flag; with
-    `keep_suggested`, a suggested pair whose row is rewritten stays suggested too.
+    `keep_suggested`, a suggested pair whose row is rewritten stays suggested too. With
+    `keep_beyond` (a full run's chunk), a suggestion from beyond the top k (rank k + 1) whose pair
+    is not in the new list is left for the run's placement to confirm or remove
+    (`matches_replace_beyond`), so that night to night an unchanged one is not rewritten.
     """
     locked = list(
         MenteeProfile.objects.select_for_update(no_key=True)
@@ -169,7 +180,7 @@ def matches_replace(
     if not scored.digests and len(scored):
         scored.format_for_copy()
     stored = numeric_columns(
-        Match.objects.filter(matches), ["id", "mentee", "mentor", "digest", "suggested"]
+        Match.objects.filter(matches), ["id", "mentee", "mentor", "rank", "digest", "suggested"]
     )
     new_keys = list(zip(scored.mentee_ids, scored.mentor_ids, scored.digests, strict=True))
     old_keys = list(
@@ -184,7 +195,13 @@ def matches_replace(
     kept = np.array([key in wanted for key in old_keys], dtype=bool)
     unchanged = {key for key, keep in zip(old_keys, kept.tolist(), strict=True) if keep}
     fresh = np.array([key not in unchanged for key in new_keys], dtype=bool)
-    stale = stored["id"][~kept].tolist()
+    left = np.zeros(len(old_keys), dtype=bool)
+    if keep_beyond:
+        listed = set(zip(scored.mentee_ids, scored.mentor_ids, strict=True))
+        beyond = np.flatnonzero(~kept & (stored["rank"] > settings.MATCHING_TOP_K))
+        owners, mentors = stored["mentee"][beyond].tolist(), stored["mentor"][beyond].tolist()
+        left[beyond] = [pair not in listed for pair in zip(owners, mentors, strict=True)]
+    stale = stored["id"][~kept & ~left].tolist()
     suggested = (
         set(
             zip(
@@ -206,17 +223,57 @@ def matches_replace(
     else:
         transaction.on_commit(matches_changed)
     _delete(stale)
+    _insert(scored, keep=fresh, suggested=suggested)
+    return written
+
+
+def matches_replace_beyond(*, scored: ScoredMatches) -> Written:
+    """Bring the suggestions from beyond the top k (every stored row of a rank over k) to
+    `scored` (its rows of rank k + 1, all suggested), writing only the rows that differ, by the
+    same digests as `matches_replace`: a row with the same content stays, the others are deleted,
+    and the new ones are inserted. Precondition: inside the run's transaction, after its chunks
+    (which left these rows alone: `keep_beyond`)."""
+    if not scored.digests and len(scored):
+        scored.format_for_copy()
+    stored = numeric_columns(
+        Match.objects.filter(rank__gt=settings.MATCHING_TOP_K),
+        ["id", "mentee", "mentor", "digest", "suggested"],
+    )
+    wanted = set(zip(scored.mentee_ids, scored.mentor_ids, scored.digests, strict=True))
+    old_keys = zip(
+        stored["mentee"].tolist(), stored["mentor"].tolist(), stored["digest"].tolist(), strict=True
+    )
+    kept = np.array([key in wanted for key in old_keys], dtype=bool) & stored["suggested"]
+    unchanged = set(
+        zip(stored["mentee"][kept].tolist(), stored["mentor"][kept].tolist(), strict=True)
+    )
+    pairs = list(zip(scored.mentee_ids, scored.mentor_ids, strict=True))
+    fresh = np.array([pair not in unchanged for pair in pairs], dtype=bool)
+    _delete(stored["id"][~kept].tolist())
+    _insert(scored, keep=fresh, suggested=set(pairs))
+    return Written(inserted=int(fresh.sum()), unchanged=int(kept.sum()))
+
+
+def matches_insert(*, scored: ScoredMatches, suggested: set[tuple[int, int]]) -> None:
+    """Insert these matches (none of their pairs stored); the pairs in `suggested` suggested."""
+    if not scored.digests and len(scored):
+        scored.format_for_copy()
+    _insert(scored, keep=np.ones(len(scored), dtype=bool), suggested=suggested)
+
+
+def _insert(scored: ScoredMatches, *, keep: np.ndarray, suggested: set[tuple[int, int]]) -> None:
+    if not keep.any():
+        return
     if connection.vendor == "postgresql":
         # COPY: an order of magnitude faster than INSERTs for a million matches.
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg 3
             with raw.copy(f"COPY {Match._meta.db_table} ({COPY_COLUMNS}) FROM STDIN") as copy:
-                copy.write(scored.copy_text(keep=fresh, suggested=suggested))
-        return written
+                copy.write(scored.copy_text(keep=keep, suggested=suggested))
+        return
     Match.objects.bulk_create(
-        scored.objects(keep=fresh, suggested=suggested), batch_size=WRITE_BATCH
+        scored.objects(keep=keep, suggested=suggested), batch_size=WRITE_BATCH
     )
-    return written
 
 
 def _delete(match_ids: list[int]) -> None:

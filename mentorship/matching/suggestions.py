@@ -7,11 +7,12 @@ staff choose). When a suggestion is lost between runs (the mentor filled up, sto
 was unapproved or declined, the pair was excluded, the mentee started a mentorship),
 `suggestions_repair` gives the mentees concerned the best acceptable mentor with a free seat,
 the same way, over the seats nobody holds. A suggested mentor from outside a mentee's top k is
-written as one more match, listed after them (rank k + 1), so both sides see it.
+written as one more match, listed after them (rank k + 1), so both sides see it; a full run's
+chunks leave those rows to the placement, which keeps the ones it makes again with the same
+content (same digest) and rewrites only the others (`store.matches_replace_beyond`).
 """
 
 import functools
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,13 +28,17 @@ from mentorship.core.bulk import numeric_columns
 from mentorship.core.locks import transaction_lock
 from mentorship.matching import engine
 from mentorship.matching.cache import matches_changed
-from mentorship.matching.components import COMPONENTS
 from mentorship.matching.engine.ties import best_tickets
 from mentorship.matching.features import MenteeBatch, mentee_batch_load
 from mentorship.matching.models import Match
 from mentorship.matching.placement import STABLE, Lists, place
 from mentorship.matching.snapshot import Snapshot
-from mentorship.matching.store import WRITE_BATCH, matches_set_suggested
+from mentorship.matching.store import (
+    ScoredMatches,
+    matches_insert,
+    matches_replace_beyond,
+    matches_set_suggested,
+)
 from mentorship.mentorships.models import Mentorship
 from mentorship.profiles.models import MenteeProfile
 
@@ -90,12 +95,29 @@ def _take(batch: MenteeBatch, rows: np.ndarray) -> MenteeBatch:
     return MenteeBatch(taken, exclusions)
 
 
+# The ids of a batch to load are queried as a range of ids when they are at least this dense in
+# it (the fill rounds of a full run: most mentees), rather than as a list of parameters.
+RANGE_DENSITY = 0.25
+
+
+def _among(ids: Sequence[int]) -> Q:
+    """The mentee profiles of these ids (sorted): an id range when they are dense in it (the
+    mentees in the range and not listed are loaded too, and unused), a list of ids otherwise.
+    A range costs one index scan, a list thousands of bound parameters, in each of the loading's
+    queries."""
+    if ids and len(ids) >= RANGE_DENSITY * (ids[-1] - ids[0] + 1):
+        return Q(user_id__gte=ids[0], user_id__lte=ids[-1])
+    return Q(user_id__in=ids)
+
+
 class _Filler:
     """The fill rounds' engine call: mentees ranked against the mentors with free seats only
     (the pool's arrays with those mentors eligible). A mentee's features are loaded once for all
     rounds; the returned pairs are kept as columns, and only the pairs a placement chooses are
     explained (`chosen`): the fill rounds of a full run rank tens of thousands of mentees, round
-    after round, for a few thousand suggestions."""
+    after round, for a few thousand suggestions. The batches the run's chunks loaded in this
+    process (`Snapshot.mentee_batches`) are used as they are: the features the lists were scored
+    from; only the mentees of other processes' chunks are loaded."""
 
     def __init__(self, snapshot: Snapshot, mentee_ids: np.ndarray) -> None:
         self.snapshot = snapshot
@@ -103,18 +125,21 @@ class _Filler:
         self.returned: list[_Returned] = []
         self._loaded: list[MenteeBatch] = []
         self._where: dict[int, tuple[int, int]] = {}  # mentee id -> (loaded batch, row)
+        for batch in snapshot.mentee_batches:
+            self._add(batch)
+
+    def _add(self, batch: MenteeBatch) -> None:
+        for row, user_id in enumerate(batch.arrays.ids.tolist()):
+            # A mentee loaded before keeps the features its pairs came from.
+            self._where.setdefault(user_id, (len(self._loaded), row))
+        self._loaded.append(batch)
 
     def _batches(self, ids: list[int]) -> Iterable[MenteeBatch]:
         """The batches of these mentees' features, loading those not loaded yet."""
-        missing = [user_id for user_id in ids if user_id not in self._where]
+        missing = sorted(user_id for user_id in ids if user_id not in self._where)
         snapshot = self.snapshot
         for chunk in batched(missing, settings.MATCHING_BATCH_SIZE):
-            batch = mentee_batch_load(
-                snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=chunk)
-            )
-            for row, user_id in enumerate(batch.arrays.ids.tolist()):
-                self._where[user_id] = (len(self._loaded), row)
-            self._loaded.append(batch)
+            self._add(mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=_among(chunk)))
         rows: dict[int, list[int]] = {}
         for user_id in ids:
             place_of = self._where.get(user_id)
@@ -200,10 +225,12 @@ def suggestions_assign(*, snapshot: Snapshot, mode: str = STABLE) -> Outcome:
     must not hold a seat another mentee could be suggested."""
     transaction_lock(LOCK)
     stored = numeric_columns(
-        Match.objects.all(), ["id", "mentee", "mentor", "rank", "score", "suggested"]
-    )
+        Match.objects.filter(rank__lte=settings.MATCHING_TOP_K),
+        ["id", "mentee", "mentor", "score", "suggested"],
+    )  # the suggestions from beyond the lists the chunks left are replaced below
     outcome = Outcome()
     if not len(stored["id"]):
+        matches_replace_beyond(scored=_beyond_lists([], _Filler(snapshot, stored["mentee"])))
         return outcome
     pool = snapshot.pool
     columns = _pool_columns(snapshot, stored["mentor"])
@@ -236,7 +263,8 @@ def suggestions_assign(*, snapshot: Snapshot, mode: str = STABLE) -> Outcome:
     now_suggested = {match_of[pair] for pair in chosen if pair in match_of}
     matches_set_suggested(match_ids=sorted(previously - now_suggested), value=False)
     matches_set_suggested(match_ids=sorted(now_suggested - previously), value=True)
-    _write_beyond_lists([pair for pair in chosen if pair not in match_of], filler)
+    beyond = _beyond_lists([pair for pair in chosen if pair not in match_of], filler)
+    matches_replace_beyond(scored=beyond)
     transaction.on_commit(matches_changed)
     load = np.bincount(placement.assigned[placement.assigned >= 0], minlength=len(pool))
     slots = np.bincount(columns[usable], minlength=len(pool))
@@ -328,7 +356,8 @@ def _repair(snapshot: Snapshot, mentee_ids: set[int], mentor_ids: set[int]) -> i
     matches_set_suggested(
         match_ids=sorted(existing[pair] for pair in chosen if pair in existing), value=True
     )
-    _write_beyond_lists([pair for pair in chosen if pair not in existing], filler)
+    beyond = [pair for pair in chosen if pair not in existing]
+    matches_insert(scored=_beyond_lists(beyond, filler), suggested=set(beyond))
     _invalidate(dropped, chosen)
     if chosen or dropped:
         logger.info("suggestions repaired: %s dropped, %s made", len(dropped), len(chosen))
@@ -391,27 +420,19 @@ def _chosen_pairs(
     )
 
 
-def _write_beyond_lists(pairs: list[tuple[int, int]], filler: _Filler) -> None:
-    """Suggested pairs from the fill rounds (outside the stored top k) become matches, listed
-    after the top k, explained like every other."""
-    if not pairs:
-        return
-    now = timezone.now()
-    rows = []
-    for (mentee, mentor), pair in zip(pairs, filler.chosen(pairs), strict=True):
-        rows.append(
-            Match(
-                mentee_id=mentee,
-                mentor_id=mentor,
-                rank=settings.MATCHING_TOP_K + 1,
-                score=pair.score,
-                components=dict(zip(COMPONENTS, pair.components, strict=True)),
-                explanation_codes=json.loads(pair.explanation),
-                suggested=True,
-                computed_at=now,
-            )
-        )
-    Match.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+def _beyond_lists(pairs: list[tuple[int, int]], filler: _Filler) -> ScoredMatches:
+    """Suggested pairs from the fill rounds (outside the stored top k) as matches, listed after
+    the top k, explained like every other."""
+    chosen = filler.chosen(pairs) if pairs else []
+    return ScoredMatches(
+        mentee_ids=[mentee for mentee, _ in pairs],
+        mentor_ids=[mentor for _, mentor in pairs],
+        ranks=[settings.MATCHING_TOP_K + 1] * len(pairs),
+        scores=[pair.score for pair in chosen],
+        components=[value for pair in chosen for value in pair.components],
+        explanations=[pair.explanation for pair in chosen],
+        computed_at=timezone.now(),
+    )
 
 
 def _top_shares(kind: str, counts: np.ndarray, seats: np.ndarray) -> dict[str, float]:

@@ -112,3 +112,45 @@ def test_a_chunk_cut_short_and_retried_leaves_the_table_a_clean_run_leaves(setti
     retried = [row[:5] for row in table()]  # suggestions come with the run's finish
 
     assert retried == [row[:5] for row in from_scratch()]
+
+
+def beyond_rows() -> list[tuple]:
+    return list(
+        Match.objects.filter(rank=2)
+        .order_by("mentee_id")
+        .values_list("id", "mentee_id", "mentor_id", "computed_at", "suggested")
+    )
+
+
+def test_suggestions_from_beyond_the_lists_are_left_alone_when_nothing_changed(settings):
+    settings.MATCHING_TOP_K = 1  # lists of one: most suggestions come from the fill rounds
+    run_all()
+    beyond = beyond_rows()
+    before = table()
+
+    again = run_all()
+
+    assert beyond
+    assert all(row[4] for row in beyond)
+    assert again.matches_written == 0
+    assert beyond_rows() == beyond  # the same rows (ids), not deleted and written again
+    assert table() == before == from_scratch()
+
+
+def test_a_run_after_changes_brings_the_suggestions_from_beyond_the_lists_to_a_clean_run(
+    settings, pool
+):
+    settings.MATCHING_TOP_K = 1
+    _, mentors = pool
+    run_all()
+    beyond = {row[1:3] for row in beyond_rows()}
+    # A mentor fills up and another takes more mentees: the fill rounds place differently.
+    MentorProfile.objects.filter(user=mentors[1]).update(capacity=5)
+    MentorProfile.objects.filter(user=mentors[2]).update(accepting=False)
+
+    run_all()
+    after_delta = table()
+
+    assert {row[1:3] for row in beyond_rows()} != beyond
+    assert Match.objects.filter(rank__gt=1, suggested=False).count() == 0
+    assert after_delta == from_scratch()
