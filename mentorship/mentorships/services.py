@@ -11,6 +11,7 @@ touches, progress schedules the follow-up of an ended mentorship.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -336,34 +337,60 @@ def lock_person(*, user_id: int) -> None:
     _lock_user(user_id)
 
 
-def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:
-    """Staff withdrew a mentor's approval: their pending requests are declined with `reason`, as
-    the mentor would (the mentees are told, and matching drops the pair). Precondition: inside
-    the withdrawal's transaction. Returns how many."""
+def _decline_pending(
+    *,
+    mentor_id: int,
+    code: str,
+    reason: str,
+    subject: str,
+    body: Callable[[MentorshipRequest], str],
+    excludes: bool,
+) -> list[MentorshipRequest]:
+    """Decline every pending request to this mentor for them (staff withdrew the approval, the
+    mentor went away), coded `code` so that the mentor's response record does not count it as
+    their answer; each mentee is emailed `subject` and `body(request)`. With `excludes`,
+    `request_declined` is announced (matching drops the pair, as for the mentor's own decline).
+    Precondition: inside the caller's transaction. Returns the declined requests."""
     pending = list(
         MentorshipRequest.objects.select_for_update()
         .filter(mentor_id=mentor_id, status=Status.PENDING)
-        .select_related("mentee")
+        .select_related("mentee", "mentor")
     )
     now = timezone.now()
     for request in pending:
-        request.status, request.reason, request.decided_at = Status.DECLINED, reason, now
-        # Coded, so that the mentor's response record does not count it as their answer.
-        request.decline_code = DeclineCode.UNAPPROVED
+        request.status, request.decided_at = Status.DECLINED, now
+        request.decline_code, request.reason = code, reason
         request.save(update_fields=["status", "decline_code", "reason", "decided_at"])
         notification_queue(
             key=f"request-declined:{request.pk}",
             recipient=request.mentee,
             category=Category.REQUEST_UPDATES,
-            subject="Your mentorship request was declined",
-            body=(
-                "This mentor is no longer available on the platform."
-                + (f" The reason: {reason}" if reason else "")
-                + "\n\nYour other matches are waiting for you in the app."
-            ),
+            subject=subject,
+            body=body(request),
         )
-        request_declined.send(sender=MentorshipRequest, request=request)
-    return len(pending)
+        if excludes:
+            request_declined.send(sender=MentorshipRequest, request=request)
+    return pending
+
+
+def requests_decline_for_unapproved(*, mentor_id: int, reason: str) -> int:
+    """Staff withdrew a mentor's approval: their pending requests are declined with `reason`, as
+    the mentor would (the mentees are told, and matching drops the pair). Precondition: inside
+    the withdrawal's transaction. Returns how many."""
+    body = (
+        "This mentor is no longer available on the platform."
+        + (f" The reason: {reason}" if reason else "")
+        + "\n\nYour other matches are waiting for you in the app."
+    )
+    declined = _decline_pending(
+        mentor_id=mentor_id,
+        code=DeclineCode.UNAPPROVED,
+        reason=reason,
+        subject="Your mentorship request was declined",
+        body=lambda _request: body,
+        excludes=True,
+    )
+    return len(declined)
 
 
 LEFT_REASON = "The other person left the platform."
@@ -426,29 +453,19 @@ def requests_decline_for_away(*, mentor_id: int, away_until: date) -> int:
     `away` (the mentees are told, and may ask again once the mentor is back), and the mentees of
     their active mentorships are told. Precondition: inside the profile change's transaction,
     which holds the mentor's profile lock. Returns how many requests were declined."""
-    pending = list(
-        MentorshipRequest.objects.select_for_update()
-        .filter(mentor_id=mentor_id, status=Status.PENDING)
-        .select_related("mentee", "mentor")
-    )
-    now = timezone.now()
     back = f"{away_until:%A %d %B %Y}"
-    for request in pending:
-        request.status, request.decided_at = Status.DECLINED, now
-        request.decline_code = MentorshipRequest.DeclineCode.AWAY
-        request.reason = f"The mentor is away until {away_until:%Y-%m-%d}."
-        request.save(update_fields=["status", "decline_code", "reason", "decided_at"])
-        notification_queue(
-            key=f"request-declined:{request.pk}",
-            recipient=request.mentee,
-            category=Category.REQUEST_UPDATES,
-            subject="Your mentor request was declined: the mentor is away",
-            body=(
-                f"{request.mentor.name or 'The mentor'} is away until {back}, so your request "
-                "was declined. You may ask them again once they are back; your other matches "
-                "are waiting for you in the app."
-            ),
-        )
+    declined = _decline_pending(
+        mentor_id=mentor_id,
+        code=DeclineCode.AWAY,
+        reason=f"The mentor is away until {away_until:%Y-%m-%d}.",
+        subject="Your mentor request was declined: the mentor is away",
+        body=lambda request: (
+            f"{request.mentor.name or 'The mentor'} is away until {back}, so your request "
+            "was declined. You may ask them again once they are back; your other matches "
+            "are waiting for you in the app."
+        ),
+        excludes=False,
+    )
     active = Mentorship.objects.filter(
         mentor_id=mentor_id, status=Mentorship.Status.ACTIVE
     ).select_related("mentee", "mentor")
@@ -464,7 +481,7 @@ def requests_decline_for_away(*, mentor_id: int, away_until: date) -> int:
                 "they are back."
             ),
         )
-    return len(pending)
+    return len(declined)
 
 
 def requests_remind_due(*, now: datetime) -> int:
