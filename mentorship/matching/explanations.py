@@ -16,14 +16,23 @@ Roles, skills and backgrounds are slugs, the identifiers the API uses everywhere
 builds the codes of a whole batch of pairs at once and returns each pair's list as JSON text,
 the form the match store writes: every fragment but the skill list is a template made once per
 run.
+
+`Explainer.digests` is the digest of what a stored match says (pair, rank, score, components,
+codes) computed from what decides it, without building the codes: the codes are a function of
+the components and of the few features they read (the mentee's target role, background and gap;
+the mentor's roles and skill levels) under the run's taxonomy. A run compares these digests with
+the stored ones and explains only the rows that differ.
 """
 
+import hashlib
 import json
 from enum import StrEnum
 
 import numpy as np
+import scipy.sparse as sp
 
 from mentorship.matching.engine import COMPONENTS, WORKDAY_HOURS, MenteeArrays, MentorArrays
+from mentorship.matching.engine.ties import splitmix64
 from mentorship.matching.features import TaxonomyIndex
 
 ROLE_FIT, GAP_COVERAGE, TIMEZONE, BACKGROUND = (
@@ -32,6 +41,9 @@ ROLE_FIT, GAP_COVERAGE, TIMEZONE, BACKGROUND = (
 SKILLS_NAMED = 4
 FULL = 0.999  # components are stored rounded to 4 places: a full one reads >= 0.999
 HOURS = int(WORKDAY_HOURS)
+# Part of every digest: bump it when the codes change shape (a new code, a renamed or reordered
+# parameter), so that the next run rewrites every stored row with the new codes once.
+FORMAT = 1
 
 
 class Code(StrEnum):
@@ -71,6 +83,48 @@ class Explainer:
         self._skill_json = [json.dumps(slug) for slug in taxonomy.skill_slugs]
         # Mentors x skills levels, dense (10,000 mentors x 300 skills is 3 MB of int8).
         self._levels = mentors.skill_level.toarray()
+        self._salt = _salt(taxonomy)
+        self._mentor_features = _combine(
+            _row_hashes(mentors.roles, np.ones(mentors.roles.nnz, dtype=np.uint64)),
+            _row_hashes(mentors.skill_level, mentors.skill_level.data),
+        )
+
+    def digests(
+        self,
+        mentees: MenteeArrays,
+        rows: np.ndarray,
+        columns: np.ndarray,
+        ranks: np.ndarray,
+        scores: np.ndarray,
+        components: np.ndarray,
+    ) -> np.ndarray:
+        """int64: the digest of each match (row ``rows[p]`` of `mentees`, mentor column
+        ``columns[p]``, at ``ranks[p]`` with ``scores[p]`` and ``components[p]``, float64 as
+        stored): equal for two matches exactly when their pair, rank, score, components and the
+        inputs of their codes are (up to a 64-bit collision), whatever batch they came from."""
+        rows = np.asarray(rows, dtype=np.int64)
+        columns = np.asarray(columns, dtype=np.int64)
+        components = np.asarray(components, dtype=np.float64).reshape(-1, len(COMPONENTS))
+        mentee_features = _combine(
+            mentees.target_role.astype(np.uint64),
+            mentees.background.astype(np.int64).astype(np.uint64),
+            _row_hashes(mentees.gap_weight, mentees.gap_weight.data.view(np.uint32)),
+            _row_hashes(mentees.gap_level, mentees.gap_level.data),
+        )
+        parts = [
+            mentees.ids[rows].astype(np.uint64),
+            self.mentors.ids[columns].astype(np.uint64),
+            np.asarray(ranks, dtype=np.int64).astype(np.uint64),
+            np.asarray(scores, dtype=np.float64).view(np.uint64),
+            *(np.ascontiguousarray(components[:, index]).view(np.uint64)
+              for index in range(len(COMPONENTS))),
+            mentee_features[rows],
+            self._mentor_features[columns],
+        ]  # fmt: skip
+        digest = np.full(rows.shape[0], self._salt, dtype=np.uint64)
+        for part in parts:
+            digest = splitmix64(digest ^ part)
+        return digest.view(np.int64)
 
     def explain(
         self,
@@ -169,3 +223,46 @@ class Explainer:
         for pair, index in zip(np.flatnonzero(same).tolist(), origin, strict=True):
             codes[pair] = self._came_from[index]
         return codes
+
+
+def _combine(*parts: np.ndarray) -> np.ndarray:
+    """One uint64 per position from several, order-sensitive."""
+    combined = np.zeros(parts[0].shape[0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for number, part in enumerate(parts, start=1):
+            combined = splitmix64(combined ^ (part.astype(np.uint64) * np.uint64(2 * number + 1)))
+    return combined
+
+
+def _row_hashes(matrix: sp.csr_array, values: np.ndarray) -> np.ndarray:
+    """uint64 per row of a CSR matrix: a hash of its (column, value) entries, whatever their
+    order within the row (a wrapping sum of one hash per entry)."""
+    with np.errstate(over="ignore"):
+        entry = splitmix64(
+            (matrix.indices.astype(np.uint64) << np.uint64(32))
+            ^ np.asarray(values).astype(np.int64).astype(np.uint64)
+        )
+        running = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(entry, dtype=np.uint64)])
+        indptr = matrix.indptr.astype(np.int64)
+        return running[indptr[1:]] - running[indptr[:-1]]
+
+
+def _salt(taxonomy: TaxonomyIndex) -> np.uint64:
+    """What every explanation of a run depends on beyond its pair: the codes' format and the
+    taxonomy's slugs and role similarity (a renamed skill changes every code that names it)."""
+    content = hashlib.blake2b(digest_size=8)
+    content.update(
+        json.dumps(
+            [
+                FORMAT,
+                SKILLS_NAMED,
+                FULL,
+                HOURS,
+                taxonomy.role_slugs,
+                taxonomy.skill_slugs,
+                taxonomy.background_slugs,
+            ]
+        ).encode()
+    )
+    content.update(np.ascontiguousarray(taxonomy.role_similarity, dtype=np.float32).tobytes())
+    return np.uint64(int.from_bytes(content.digest(), "big"))

@@ -1,24 +1,23 @@
 """The match store: scored matches as columns, a set of mentees' matches brought to a new list,
 and the `suggested` flags.
 
-A batch's matches replace the old ones of its mentees in the caller's transaction (readers see
-the old list or the new, never none), writing only what differs: each row carries a digest of
-what it says (mentor, rank, score, components, explanation), a stored row whose digest is among
-the new ones is left alone, the others are deleted, and only new rows are inserted (COPY on
-PostgreSQL, `bulk_create` elsewhere). Night to night most lists do not change, so a full run
-writes a fraction of its rows, and none at all when nothing changed. A row left alone keeps its
-`computed_at` (when it was computed); the run that confirmed it says when (`MatchRun`). The
-suggestions from beyond the top k (rank k + 1) follow the same rule, written by the run's
-placement (`matches_replace_beyond`) rather than by its chunks. Every
-write that changes something invalidates the cached match pages it shows on once it commits
-(`cache.matches_changed`).
+A batch's matches replace the old ones of its mentees in the caller's transaction (readers see the
+old list or the new, never none), writing only what differs: each row carries a digest of what it
+says (mentor, rank, score, components, explanation), computed from what decides it
+(`explanations.Explainer.digests`, without building the explanation); a stored row whose pair and
+digest are among the new ones is left alone, the others are deleted, and only new rows are
+explained and inserted (COPY on PostgreSQL, `bulk_create` elsewhere). Night to night most lists do
+not change, so a full run writes a fraction of its rows, and none at all when nothing changed. A
+row left alone keeps its `computed_at` (when it was computed); the run that confirmed it says when
+(`MatchRun`). The suggestions from beyond the top k (rank k + 1) follow the same rule, written by
+the run's placement (`matches_replace_beyond`) rather than by its chunks. Every write that changes
+something invalidates the cached match pages it shows on once it commits (`cache.matches_changed`).
 """
 
 import functools
-import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -47,13 +46,6 @@ COPY_COLUMNS = (
 _COMPONENTS_JSON = "{" + ", ".join(f'"{name}": %r' for name in COMPONENTS) + "}"
 
 
-def _digest(content: str) -> int:
-    """A signed 64-bit digest of a row's content (BLAKE2b)."""
-    return int.from_bytes(
-        hashlib.blake2b(content.encode(), digest_size=8).digest(), "big", signed=True
-    )
-
-
 @dataclass(frozen=True)
 class Written:
     """What replacing a batch's matches did: rows inserted and rows left as they were."""
@@ -65,14 +57,21 @@ class Written:
         return Written(self.inserted + other.inserted, self.unchanged + other.unchanged)
 
 
+def explained_by(texts: Sequence[str]) -> Callable[[np.ndarray], list[str]]:
+    """An `explain` for matches whose explanations are already built."""
+    return lambda positions: [texts[position] for position in positions.tolist()]
+
+
 @dataclass
 class ScoredMatches:
     """The matches of a batch of mentees, column by column, by mentee then rank.
 
     Columns of plain Python values rather than a tuple or dict per match: a batch holds tens of
     thousands of matches, and the fewer container objects it makes, the less time goes to
-    allocating them and to the garbage collector walking them. Explanations are JSON text (see
-    `explanations`).
+    allocating them and to the garbage collector walking them. Each match's digest
+    (`explanations.Explainer.digests`) says what it holds; its explanation (JSON text, see
+    `explanations`) is built by `explain` only for the matches that are written: night to night,
+    most are already stored.
     """
 
     mentee_ids: list[int]
@@ -80,76 +79,88 @@ class ScoredMatches:
     ranks: list[int]
     scores: list[float]
     components: list[float]  # len(COMPONENTS) values per match, flat
-    explanations: list[str]
+    digests: list[int]
+    explain: Callable[[np.ndarray], list[str]]  # the explanations of these positions
     computed_at: datetime
-    # Each match in COPY's text format up to its digest (see `format_for_copy`), and the digests
-    copy_rows: list[str] = field(default_factory=list)
-    digests: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.mentee_ids)
 
-    def format_for_copy(self) -> None:
-        """Fill `copy_rows` (each row's text up to its digest) and `digests`. JSON carries no
-        raw tab or newline, so doubling backslashes is all the escaping COPY's text format
-        needs."""
-        rows, digests = [], []
-        for mentee_id, mentor_id, rank, score, components, explanation in self._matches():
-            content = (
-                f"{mentee_id}\t{mentor_id}\t{rank}\t{score!r}\t{_COMPONENTS_JSON % components}\t"
-                f"{explanation.replace(BACKSLASH, BACKSLASH * 2)}"
+    def _written(
+        self, keep: np.ndarray, suggested: set[tuple[int, int]]
+    ) -> Iterable[tuple[int, int, int, float, tuple, str, int, bool]]:
+        """(mentee, mentor, rank, score, components, explanation, digest, suggested) of each
+        match where `keep` is true."""
+        positions = np.flatnonzero(keep)
+        texts = self.explain(positions)
+        width = len(COMPONENTS)
+        for position, text in zip(positions.tolist(), texts, strict=True):
+            mentee, mentor = self.mentee_ids[position], self.mentor_ids[position]
+            yield (
+                mentee,
+                mentor,
+                self.ranks[position],
+                self.scores[position],
+                tuple(self.components[position * width : (position + 1) * width]),
+                text,
+                self.digests[position],
+                (mentee, mentor) in suggested,
             )
-            rows.append(content)
-            digests.append(_digest(content))
-        self.copy_rows, self.digests = rows, digests
 
     def copy_text(self, *, keep: np.ndarray, suggested: set[tuple[int, int]]) -> str:
-        """The COPY payload (columns `COPY_COLUMNS`) of the rows where `keep` is true; the pairs
-        in `suggested` stay suggested."""
+        """The COPY payload (columns `COPY_COLUMNS`, COPY's text format) of the rows where `keep`
+        is true; the pairs in `suggested` are suggested. JSON carries no raw tab or newline, so
+        doubling backslashes is all the escaping it needs."""
         stamp = self.computed_at.isoformat()
         return "".join(
-            f"{row}\t{digest}\t{stamp}\t{'t' if (mentee, mentor) in suggested else 'f'}\n"
-            for row, digest, mentee, mentor, wanted in zip(
-                self.copy_rows,
-                self.digests,
-                self.mentee_ids,
-                self.mentor_ids,
-                keep.tolist(),
-                strict=True,
+            f"{mentee}\t{mentor}\t{rank}\t{score!r}\t{_COMPONENTS_JSON % components}\t"
+            f"{text.replace(BACKSLASH, BACKSLASH * 2)}\t{digest}\t{stamp}\t"
+            f"{'t' if is_suggested else 'f'}\n"
+            for mentee, mentor, rank, score, components, text, digest, is_suggested in (
+                self._written(keep, suggested)
             )
-            if wanted
         )
 
     def objects(self, *, keep: np.ndarray, suggested: set[tuple[int, int]]) -> Iterable[Match]:
-        rows = zip(self._matches(), self.digests, keep.tolist(), strict=True)
-        for (mentee_id, mentor_id, rank, score, components, explanation), digest, wanted in rows:
-            if not wanted:
-                continue
+        for mentee, mentor, rank, score, components, text, digest, is_suggested in self._written(
+            keep, suggested
+        ):
             yield Match(
-                mentee_id=mentee_id,
-                mentor_id=mentor_id,
+                mentee_id=mentee,
+                mentor_id=mentor,
                 rank=rank,
                 score=score,
                 components=dict(zip(COMPONENTS, components, strict=True)),
-                explanation_codes=json.loads(explanation),
+                explanation_codes=json.loads(text),
                 digest=digest,
-                suggested=(mentee_id, mentor_id) in suggested,
+                suggested=is_suggested,
                 computed_at=self.computed_at,
             )
 
-    def _matches(self) -> Iterable[tuple]:
-        """(mentee, mentor, rank, score, components tuple, explanation) of each match."""
-        flat = iter(self.components)
-        components = zip(*[flat] * len(COMPONENTS), strict=True)  # consecutive groups
-        return zip(
-            self.mentee_ids,
-            self.mentor_ids,
-            self.ranks,
-            self.scores,
-            components,
-            self.explanations,
-            strict=True,
-        )
+
+def _pair_keys(mentees: np.ndarray, mentors: np.ndarray) -> np.ndarray:
+    """One int64 per (mentee id, mentor id) pair (user ids are below 2**31)."""
+    return (mentees.astype(np.int64) << 32) | mentors.astype(np.int64)
+
+
+def _same_rows(
+    stored: dict[str, np.ndarray], scored: ScoredMatches
+) -> tuple[np.ndarray, np.ndarray]:
+    """(per stored row, per scored match): whether the other side holds the same pair with the
+    same digest. A pair is stored at most once and listed at most once."""
+    stored_pairs = _pair_keys(stored["mentee"], stored["mentor"])
+    scored_pairs = _pair_keys(
+        np.asarray(scored.mentee_ids, dtype=np.int64), np.asarray(scored.mentor_ids, dtype=np.int64)
+    )
+    _, at_stored, at_scored = np.intersect1d(
+        stored_pairs, scored_pairs, assume_unique=True, return_indices=True
+    )
+    same = stored["digest"][at_stored] == np.asarray(scored.digests, dtype=np.int64)[at_scored]
+    kept = np.zeros(stored_pairs.shape[0], dtype=bool)
+    kept[at_stored[same]] = True
+    unchanged = np.zeros(scored_pairs.shape[0], dtype=bool)
+    unchanged[at_scored[same]] = True
+    return kept, unchanged
 
 
 def matches_replace(
@@ -177,36 +188,26 @@ def matches_replace(
         .order_by("user_id")
         .values_list("pk", flat=True)
     )
-    if not scored.digests and len(scored):
-        scored.format_for_copy()
     stored = numeric_columns(
         Match.objects.filter(matches), ["id", "mentee", "mentor", "rank", "digest", "suggested"]
     )
-    new_keys = list(zip(scored.mentee_ids, scored.mentor_ids, scored.digests, strict=True))
-    old_keys = list(
-        zip(
-            stored["mentee"].tolist(),
-            stored["mentor"].tolist(),
-            stored["digest"].tolist(),
-            strict=True,
-        )
-    )
-    wanted = set(new_keys)
-    kept = np.array([key in wanted for key in old_keys], dtype=bool)
-    unchanged = {key for key, keep in zip(old_keys, kept.tolist(), strict=True) if keep}
-    fresh = np.array([key not in unchanged for key in new_keys], dtype=bool)
-    left = np.zeros(len(old_keys), dtype=bool)
+    kept, unchanged = _same_rows(stored, scored)
+    fresh = ~unchanged
+    left = np.zeros(kept.shape[0], dtype=bool)
     if keep_beyond:
-        listed = set(zip(scored.mentee_ids, scored.mentor_ids, strict=True))
-        beyond = np.flatnonzero(~kept & (stored["rank"] > settings.MATCHING_TOP_K))
-        owners, mentors = stored["mentee"][beyond].tolist(), stored["mentor"][beyond].tolist()
-        left[beyond] = [pair not in listed for pair in zip(owners, mentors, strict=True)]
+        beyond = ~kept & (stored["rank"] > settings.MATCHING_TOP_K)
+        listed = np.isin(
+            _pair_keys(stored["mentee"], stored["mentor"]),
+            _pair_keys(np.asarray(scored.mentee_ids), np.asarray(scored.mentor_ids)),
+        )
+        left = beyond & ~listed
     stale = stored["id"][~kept & ~left].tolist()
+    was_suggested = ~kept & stored["suggested"]
     suggested = (
         set(
             zip(
-                stored["mentee"][~kept & stored["suggested"]].tolist(),
-                stored["mentor"][~kept & stored["suggested"]].tolist(),
+                stored["mentee"][was_suggested].tolist(),
+                stored["mentor"][was_suggested].tolist(),
                 strict=True,
             )
         )
@@ -233,31 +234,27 @@ def matches_replace_beyond(*, scored: ScoredMatches) -> Written:
     same digests as `matches_replace`: a row with the same content stays, the others are deleted,
     and the new ones are inserted. Precondition: inside the run's transaction, after its chunks
     (which left these rows alone: `keep_beyond`)."""
-    if not scored.digests and len(scored):
-        scored.format_for_copy()
     stored = numeric_columns(
         Match.objects.filter(rank__gt=settings.MATCHING_TOP_K),
         ["id", "mentee", "mentor", "digest", "suggested"],
     )
-    wanted = set(zip(scored.mentee_ids, scored.mentor_ids, scored.digests, strict=True))
-    old_keys = zip(
-        stored["mentee"].tolist(), stored["mentor"].tolist(), stored["digest"].tolist(), strict=True
+    # Only a row still suggested counts as the same (one the repair unmarked is written again).
+    suggested = np.flatnonzero(stored["suggested"])
+    same, unchanged = _same_rows(
+        {name: column[suggested] for name, column in stored.items()}, scored
     )
-    kept = np.array([key in wanted for key in old_keys], dtype=bool) & stored["suggested"]
-    unchanged = set(
-        zip(stored["mentee"][kept].tolist(), stored["mentor"][kept].tolist(), strict=True)
-    )
-    pairs = list(zip(scored.mentee_ids, scored.mentor_ids, strict=True))
-    fresh = np.array([pair not in unchanged for pair in pairs], dtype=bool)
+    kept = np.zeros(stored["id"].shape[0], dtype=bool)
+    kept[suggested[same]] = True
+    fresh = ~unchanged
     _delete(stored["id"][~kept].tolist())
-    _insert(scored, keep=fresh, suggested=set(pairs))
+    _insert(
+        scored, keep=fresh, suggested=set(zip(scored.mentee_ids, scored.mentor_ids, strict=True))
+    )
     return Written(inserted=int(fresh.sum()), unchanged=int(kept.sum()))
 
 
 def matches_insert(*, scored: ScoredMatches, suggested: set[tuple[int, int]]) -> None:
     """Insert these matches (none of their pairs stored); the pairs in `suggested` suggested."""
-    if not scored.digests and len(scored):
-        scored.format_for_copy()
     _insert(scored, keep=np.ones(len(scored), dtype=bool), suggested=suggested)
 
 

@@ -35,6 +35,7 @@ from mentorship.matching.placement import STABLE, Lists, place
 from mentorship.matching.snapshot import Snapshot
 from mentorship.matching.store import (
     ScoredMatches,
+    explained_by,
     matches_insert,
     matches_replace_beyond,
     matches_set_suggested,
@@ -60,6 +61,7 @@ class _Pair:
     score: float
     components: list[float]
     explanation: str
+    digest: int
 
 
 @dataclass
@@ -207,13 +209,17 @@ class _Filler:
             rows = np.array([self._where[mentee][1] for mentee, _ in group], dtype=np.int64)
             columns = np.array([found[pair][0].columns[found[pair][1]] for pair in group])
             components = np.array([found[pair][0].components[found[pair][1]] for pair in group])
-            texts = self.snapshot.explainer.explain(
-                self._loaded[number].arrays, rows, columns.astype(np.int64), components
-            )
-            for pair, text in zip(group, texts, strict=True):
+            columns = columns.astype(np.int64)
+            arrays = self._loaded[number].arrays
+            explainer = self.snapshot.explainer
+            texts = explainer.explain(arrays, rows, columns, components)
+            scores = np.array([found[pair][0].scores[found[pair][1]] for pair in group])
+            ranks = np.full(len(group), settings.MATCHING_TOP_K + 1)
+            digests = explainer.digests(arrays, rows, columns, ranks, scores, components)
+            for pair, text, digest in zip(group, texts, digests.tolist(), strict=True):
                 part, position = found[pair]
                 chosen[pair] = _Pair(
-                    float(part.scores[position]), part.components[position].tolist(), text
+                    float(part.scores[position]), part.components[position].tolist(), text, digest
                 )
         return [chosen[pair] for pair in pairs]
 
@@ -430,7 +436,8 @@ def _beyond_lists(pairs: list[tuple[int, int]], filler: _Filler) -> ScoredMatche
         ranks=[settings.MATCHING_TOP_K + 1] * len(pairs),
         scores=[pair.score for pair in chosen],
         components=[value for pair in chosen for value in pair.components],
-        explanations=[pair.explanation for pair in chosen],
+        digests=[pair.digest for pair in chosen],
+        explain=explained_by([pair.explanation for pair in chosen]),
         computed_at=timezone.now(),
     )
 
