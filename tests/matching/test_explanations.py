@@ -1,5 +1,6 @@
 """Explanations: the codes built for every pair of a batch, and the sentences each side reads."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -245,3 +246,46 @@ def test_a_slug_deleted_since_reads_as_itself_and_an_unknown_code_is_left_out():
     assert render(codes, reader="mentee", names=TaxonomyNames()) == [
         "Covers 1 of your 2 missing skills: quantum-sql"
     ]
+
+
+def _digests(explainer: Explainer, mentees: MenteeArrays, components: list[float]) -> list[int]:
+    """The digest of mentee 0 with mentor 0 at rank 1, and of mentee 1 with mentor 1 at rank 2."""
+    return explainer.digests(
+        mentees, np.array([0, 1]), np.array([0, 1]), np.array([1, 2]), np.array([0.8, 0.6]),
+        np.array([components, components]),
+    ).tolist()  # fmt: skip
+
+
+def test_a_digest_changes_with_what_the_codes_say_even_when_the_score_does_not():
+    """A run leaves a stored match alone when its digest is unchanged, so the digest must move
+    whenever the explanation would, also when score and components stay the same."""
+    gap = {"Apache Spark": (3.0, 3), "Kafka": (2.0, 3)}
+    mentees = _mentees([gap, gap], backgrounds=[0, 1])
+    spark = _mentors(roles=[[0], [1]], skills=[{"Apache Spark": 4}, {"Apache Spark": 4}])
+    kafka = _mentors(roles=[[0], [1]], skills=[{"Kafka": 4}, {"Apache Spark": 4}])
+    components = _components(role_fit=1.0, timezone=0.5, background=0.0)
+    first, second = _digests(Explainer(TAXONOMY, spark), mentees, components)
+    # Mentor 0 now covers Kafka instead of Spark: the same cover, other words, another digest.
+    assert _explain(Explainer(TAXONOMY, kafka), mentees, [0], [0], [components]) != _explain(
+        Explainer(TAXONOMY, spark), mentees, [0], [0], [components]
+    )
+    moved = _digests(Explainer(TAXONOMY, kafka), mentees, components)
+    assert moved[0] != first
+    assert moved[1] == second
+    # The same pair with the same inputs digests the same, alone or among others.
+    alone = Explainer(TAXONOMY, spark).digests(
+        mentees, np.array([1]), np.array([1]), np.array([2]), np.array([0.6]),
+        np.array([components]),
+    ).tolist()  # fmt: skip
+    assert alone == [second]
+    renamed = dataclasses.replace(TAXONOMY, skill_slugs=["spark", *TAXONOMY.skill_slugs[1:]])
+    assert _digests(Explainer(renamed, spark), mentees, components)[1] != second
+    # The mentee's gap or background, or a component: each moves it too.
+    assert (
+        _digests(Explainer(TAXONOMY, spark), _mentees([gap, {}], [0, 1]), components)[1] != second
+    )
+    assert (
+        _digests(Explainer(TAXONOMY, spark), _mentees([gap, gap], [0, 0]), components)[1] != second
+    )
+    other = _components(role_fit=0.5, timezone=0.5, background=0.0)
+    assert _digests(Explainer(TAXONOMY, spark), mentees, other)[0] != first
