@@ -29,11 +29,11 @@ import json
 from enum import StrEnum
 
 import numpy as np
-import scipy.sparse as sp
 
 from mentorship.matching.engine import COMPONENTS, WORKDAY_HOURS, MenteeArrays, MentorArrays
 from mentorship.matching.engine.ties import splitmix64
 from mentorship.matching.features import TaxonomyIndex
+from mentorship.matching.hashing import combine, row_hashes
 
 ROLE_FIT, GAP_COVERAGE, TIMEZONE, BACKGROUND = (
     COMPONENTS.index(name) for name in ("role_fit", "gap_coverage", "timezone", "background")
@@ -84,9 +84,9 @@ class Explainer:
         # Mentors x skills levels, dense (10,000 mentors x 300 skills is 3 MB of int8).
         self._levels = mentors.skill_level.toarray()
         self._salt = _salt(taxonomy)
-        self._mentor_features = _combine(
-            _row_hashes(mentors.roles, np.ones(mentors.roles.nnz, dtype=np.uint64)),
-            _row_hashes(mentors.skill_level, mentors.skill_level.data),
+        self._mentor_features = combine(
+            row_hashes(mentors.roles, np.ones(mentors.roles.nnz, dtype=np.uint64)),
+            row_hashes(mentors.skill_level, mentors.skill_level.data),
         )
 
     def digests(
@@ -105,11 +105,11 @@ class Explainer:
         rows = np.asarray(rows, dtype=np.int64)
         columns = np.asarray(columns, dtype=np.int64)
         components = np.asarray(components, dtype=np.float64).reshape(-1, len(COMPONENTS))
-        mentee_features = _combine(
+        mentee_features = combine(
             mentees.target_role.astype(np.uint64),
             mentees.background.astype(np.int64).astype(np.uint64),
-            _row_hashes(mentees.gap_weight, mentees.gap_weight.data.view(np.uint32)),
-            _row_hashes(mentees.gap_level, mentees.gap_level.data),
+            row_hashes(mentees.gap_weight, mentees.gap_weight.data.view(np.uint32)),
+            row_hashes(mentees.gap_level, mentees.gap_level.data),
         )
         parts = [
             mentees.ids[rows].astype(np.uint64),
@@ -223,28 +223,6 @@ class Explainer:
         for pair, index in zip(np.flatnonzero(same).tolist(), origin, strict=True):
             codes[pair] = self._came_from[index]
         return codes
-
-
-def _combine(*parts: np.ndarray) -> np.ndarray:
-    """One uint64 per position from several, order-sensitive."""
-    combined = np.zeros(parts[0].shape[0], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for number, part in enumerate(parts, start=1):
-            combined = splitmix64(combined ^ (part.astype(np.uint64) * np.uint64(2 * number + 1)))
-    return combined
-
-
-def _row_hashes(matrix: sp.csr_array, values: np.ndarray) -> np.ndarray:
-    """uint64 per row of a CSR matrix: a hash of its (column, value) entries, whatever their
-    order within the row (a wrapping sum of one hash per entry)."""
-    with np.errstate(over="ignore"):
-        entry = splitmix64(
-            (matrix.indices.astype(np.uint64) << np.uint64(32))
-            ^ np.asarray(values).astype(np.int64).astype(np.uint64)
-        )
-        running = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(entry, dtype=np.uint64)])
-        indptr = matrix.indptr.astype(np.int64)
-        return running[indptr[1:]] - running[indptr[:-1]]
 
 
 def _salt(taxonomy: TaxonomyIndex) -> np.uint64:

@@ -227,6 +227,27 @@ class MenteeBatch:
     def ids(self) -> list[int]:
         return self.arrays.ids.tolist()
 
+    def take(self, rows: np.ndarray) -> "MenteeBatch":
+        """These rows of the batch (and their exclusions), in this order."""
+        arrays = self.arrays
+        taken = MenteeArrays(
+            ids=arrays.ids[rows],
+            target_role=arrays.target_role[rows],
+            background=arrays.background[rows],
+            utc_offset=arrays.utc_offset[rows],
+            languages=arrays.languages[rows],
+            gap_weight=arrays.gap_weight[rows],
+            gap_level=arrays.gap_level[rows],
+            allow_no_overlap=arrays.allow_no_overlap[rows],
+        )
+        position = np.full(len(arrays), -1, dtype=np.int64)
+        position[rows] = np.arange(rows.shape[0])
+        exclusions = np.asarray(self.exclusions, dtype=np.int64).reshape(-1, 2)
+        if exclusions.shape[0]:
+            moved = position[exclusions[:, 0]]
+            exclusions = np.column_stack([moved, exclusions[:, 1]])[moved >= 0]
+        return MenteeBatch(taken, exclusions)
+
 
 def mentee_batch_load(
     taxonomy: TaxonomyIndex,

@@ -63,6 +63,28 @@ class MatchRun(models.Model):
         return None
 
 
+class MatchRunRecord(models.Model):
+    """What a run scored with (`delta`): its setup and every mentor's digest as its plan saw
+    them. The next run with the same setup compares against it and re-scores only what changed."""
+
+    run = models.OneToOneField(
+        MatchRun, on_delete=models.CASCADE, primary_key=True, related_name="record"
+    )
+    baseline = models.ForeignKey(
+        MatchRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The run this one compared against (none: every mentee was scored).",
+    )
+    setup_digest = models.BigIntegerField()
+    mentors = models.BinaryField(help_text="Mentor ids and digests (int64 columns).")
+
+    def __str__(self) -> str:
+        return f"Record of run {self.run_id}"
+
+
 class MatchRunChunk(models.Model):
     """A chunk of a run that is done: counted once, however often its task runs."""
 
@@ -71,6 +93,12 @@ class MatchRunChunk(models.Model):
     matches_written = models.PositiveIntegerField()
     matches_unchanged = models.PositiveIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True, help_text="The worker that did it.")
+    mentees = models.BinaryField(
+        null=True, help_text="Mentee ids, digests and list digests it left (int64 columns)."
+    )
+    unsettled = models.BinaryField(
+        default=b"", help_text="Mentor ids its process saw otherwise than the run's plan."
+    )
     done_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.core.queueing import enqueue_group, enqueue_on_commit
+from mentorship.matching.delta import pack, record_plan, unsettled
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk
 from mentorship.matching.scoring import MenteeBatchSpec, score_and_write
 from mentorship.matching.snapshot import snapshot_for
@@ -78,8 +80,10 @@ def match_run_plan(*, run_id: int) -> list[ChunkSpec]:
     ]
     run.status = MatchRun.Status.RUNNING
     run.started_at = run.started_at or timezone.now()
+    snapshot = snapshot_for(run)
+    record_plan(run=run, pool=snapshot.pool, taxonomy=snapshot.taxonomy)
     run.mentees_total = len(ids)
-    run.mentors_total = len(snapshot_for(run).pool)
+    run.mentors_total = len(snapshot.pool)
     run.chunks_total = len(chunks)
     run.save()
     return chunks
@@ -120,6 +124,11 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
         snapshot,
         [MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)],
         keep_beyond=True,  # the run's placement confirms or removes them (`suggestions`)
+        baseline=snapshot.baseline(),
+        record=True,
+    )
+    mentees = (
+        np.concatenate(written.records, axis=1) if written.records else np.zeros((3, 0), np.int64)
     )
     with transaction.atomic():
         _, first_time = MatchRunChunk.objects.get_or_create(
@@ -129,6 +138,8 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
                 "matches_written": written.inserted,
                 "matches_unchanged": written.unchanged,
                 "worker": worker[:200],
+                "mentees": pack(*mentees),
+                "unsettled": unsettled(run_id=run_id, pool=snapshot.pool),
             },
         )
         if first_time:

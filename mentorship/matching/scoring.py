@@ -19,9 +19,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorship.core.bulk import numeric_columns
 from mentorship.core.connection_threads import ConnectionThreads
 from mentorship.matching import engine
+from mentorship.matching.delta import Baseline, decide, list_digests, mentee_digests
 from mentorship.matching.features import MenteeBatch, mentee_batch_load
+from mentorship.matching.models import Match
 from mentorship.matching.snapshot import Snapshot
 from mentorship.matching.store import ScoredMatches, Written, explained_by, matches_replace
 
@@ -79,23 +82,81 @@ def scored_matches(snapshot: Snapshot, batch: MenteeBatch) -> ScoredMatches:
     )
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """A batch scored and ready to write: whose matches to replace (None: nobody's), with
+    what, how many stored rows it leaves alone, and what a run records of it (`delta`)."""
+
+    replace: MenteeBatchSpec | None
+    scored: ScoredMatches
+    left_alone: int = 0
+    record: np.ndarray | None = None
+
+
+def _score(
+    snapshot: Snapshot,
+    spec: MenteeBatchSpec,
+    batch: MenteeBatch,
+    *,
+    baseline: Baseline | None,
+    stored: dict[str, np.ndarray] | None,
+    record: bool,
+) -> _Scored:
+    """Score the batch, or with a baseline only the mentees a change can reach (`delta`)."""
+    ids = batch.arrays.ids
+    if baseline is None or stored is None:
+        scored = scored_matches(snapshot, batch)
+        if not record:
+            return _Scored(spec, scored)
+        lists = list_digests(_column(scored.mentee_ids), _column(scored.digests), ids)
+        return _Scored(
+            spec, scored, record=np.stack([ids, mentee_digests(batch, snapshot.pool), lists])
+        )
+    decision = decide(baseline, batch, snapshot.pool, stored)
+    rows = np.flatnonzero(decision.rescore)
+    scored = scored_matches(snapshot, batch.take(rows))
+    lists = decision.list_digests.copy()
+    lists[rows] = list_digests(_column(scored.mentee_ids), _column(scored.digests), ids[rows])
+    targets = np.concatenate([ids[rows], decision.gone]).tolist()
+    return _Scored(
+        MenteeBatchSpec.ids(targets) if targets else None,
+        scored,
+        left_alone=decision.unchanged_rows,
+        record=np.stack([ids, decision.mentee_digests, lists]),
+    )
+
+
+def _column(values: Sequence[int]) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
 def score_and_write(
     snapshot: Snapshot,
     batches: Sequence[MenteeBatchSpec],
     *,
     keep_suggested: bool = False,
     keep_beyond: bool = False,
+    baseline: Baseline | None = None,
+    record: bool = False,
 ) -> Written:
     """Score each batch of mentees and bring their matches to the new lists, one transaction
     per batch; returns the rows written and those left alone (see the module docstring for the
-    overlap, `store` for what is written, `keep_suggested` and `keep_beyond`)."""
+    overlap, `store` for what is written, `keep_suggested` and `keep_beyond`). With a
+    `baseline` (a run's chunk), only the mentees a change since can reach are scored and
+    written; with `record`, what each batch left is returned for the run's record (`delta`)."""
 
-    def write(spec: MenteeBatchSpec, scored: ScoredMatches) -> Written:
+    def write(batch: _Scored) -> Written:
+        left = Written(
+            unchanged=batch.left_alone,
+            records=(batch.record,) if batch.record is not None else (),
+        )
+        if batch.replace is None:
+            return left
         with transaction.atomic():
-            return matches_replace(
-                mentees=spec.profiles,
-                matches=spec.matches,
-                scored=scored,
+            return left + matches_replace(
+                mentees=batch.replace.profiles,
+                matches=batch.replace.matches,
+                scored=batch.scored,
                 keep_suggested=keep_suggested,
                 keep_beyond=keep_beyond,
             )
@@ -106,7 +167,7 @@ def score_and_write(
         if connection.vendor == "postgresql" and not connection.in_atomic_block
         else 0
     )
-    pending: tuple[MenteeBatchSpec, Future[ScoredMatches]] | None = None
+    pending: Future[_Scored] | None = None
     with (
         ConnectionThreads(own_connections) as writers,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-scoring") as helper,
@@ -115,10 +176,20 @@ def score_and_write(
             batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
             if snapshot.key is not None:  # a run's: its placement ranks them again
                 snapshot.mentee_batches.append(batch)
-            following = (spec, helper.submit(scored_matches, snapshot, batch))
+            stored = (
+                numeric_columns(
+                    Match.objects.filter(spec.matches, rank__lte=settings.MATCHING_TOP_K),
+                    ["mentee", "mentor", "rank", "score", "digest"],
+                )
+                if baseline is not None
+                else None
+            )
+            following = helper.submit(
+                _score, snapshot, spec, batch, baseline=baseline, stored=stored, record=record
+            )
             if pending is not None:
-                writers.submit(write, pending[0], pending[1].result())
+                writers.submit(write, pending.result())
             pending = following
         if pending is not None:
-            writers.submit(write, pending[0], pending[1].result())
+            writers.submit(write, pending.result())
     return sum(writers.results, Written())

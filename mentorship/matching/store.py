@@ -52,9 +52,15 @@ class Written:
 
     inserted: int = 0
     unchanged: int = 0
+    # A run's chunk: per batch, the (mentee ids, digests, list digests) it left (`delta`)
+    records: tuple[np.ndarray, ...] = ()
 
     def __add__(self, other: "Written") -> "Written":
-        return Written(self.inserted + other.inserted, self.unchanged + other.unchanged)
+        return Written(
+            self.inserted + other.inserted,
+            self.unchanged + other.unchanged,
+            self.records + other.records,
+        )
 
 
 def explained_by(texts: Sequence[str]) -> Callable[[np.ndarray], list[str]]:

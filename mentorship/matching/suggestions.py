@@ -75,28 +75,6 @@ class _Returned:
     components: np.ndarray
 
 
-def _take(batch: MenteeBatch, rows: np.ndarray) -> MenteeBatch:
-    """These rows of a loaded batch (and their exclusions), in this order."""
-    arrays = batch.arrays
-    taken = engine.MenteeArrays(
-        ids=arrays.ids[rows],
-        target_role=arrays.target_role[rows],
-        background=arrays.background[rows],
-        utc_offset=arrays.utc_offset[rows],
-        languages=arrays.languages[rows],
-        gap_weight=arrays.gap_weight[rows],
-        gap_level=arrays.gap_level[rows],
-        allow_no_overlap=arrays.allow_no_overlap[rows],
-    )
-    position = np.full(len(arrays), -1, dtype=np.int64)
-    position[rows] = np.arange(rows.shape[0])
-    exclusions = np.asarray(batch.exclusions, dtype=np.int64).reshape(-1, 2)
-    if exclusions.shape[0]:
-        moved = position[exclusions[:, 0]]
-        exclusions = np.column_stack([moved, exclusions[:, 1]])[moved >= 0]
-    return MenteeBatch(taken, exclusions)
-
-
 # The ids of a batch to load are queried as a range of ids when they are at least this dense in
 # it (the fill rounds of a full run: most mentees), rather than as a list of parameters.
 RANGE_DENSITY = 0.25
@@ -148,7 +126,7 @@ class _Filler:
             if place_of is not None:  # no profile any more: nothing to rank
                 rows.setdefault(place_of[0], []).append(place_of[1])
         for number, taken in sorted(rows.items()):
-            yield _take(self._loaded[number], np.array(taken, dtype=np.int64))
+            yield self._loaded[number].take(np.array(taken, dtype=np.int64))
 
     def __call__(self, waiting: np.ndarray, spare: np.ndarray) -> Lists:
         snapshot = self.snapshot

@@ -1,10 +1,15 @@
 """A run writes only the rows that changed, and stores exactly what a run from scratch stores."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from mentorship.matching.models import Match, MatchRun
 from mentorship.matching.runs import match_chunk_score, match_run_plan
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import MenteeProfile, MenteeSkill, MentorProfile
 from mentorship.taxonomy.models import Skill
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
@@ -51,8 +56,11 @@ def table() -> list[tuple]:
 
 
 def from_scratch() -> list[tuple]:
+    """The table a run stores with no stored matches and no earlier run to compare against."""
     Match.objects.all().delete()
-    run_all()
+    MatchRun.objects.all().delete()
+    run = run_all()
+    assert run.record.baseline_id is None
     return table()
 
 
@@ -62,9 +70,103 @@ def test_a_run_with_nothing_changed_writes_nothing():
 
     again = run_all()
 
+    assert first.record.baseline_id is None
+    assert again.record.baseline_id == first.pk  # it compared against the first run's record
     assert first.matches_written == len(before) > 0
     assert (again.matches_written, again.matches_unchanged) == (0, len(before))
     assert table() == before
+
+
+def _listed_mentor(mentee) -> int:
+    return Match.objects.filter(mentee=mentee, rank=1).values_list("mentor_id", flat=True)[0]
+
+
+# Changes a run must catch up with however they were made: none of these touches the mentee's
+# profile row, and some bypass the services (and so every refresh) altogether.
+CHANGES = {
+    "a mentee's skill added behind the services' back": lambda mentees, mentors: (
+        MenteeSkill.objects.create(
+            profile=MenteeProfile.objects.get(user=mentees[0]),
+            skill=Skill.objects.get(slug="pandas"),
+            level=3,
+        )
+    ),
+    "a mentor's skill level edited in place": lambda mentees, mentors: (
+        MentorProfile.objects.get(user=mentors[1])
+        .skill_levels.filter(skill__slug="sql")
+        .update(level=1)
+    ),
+    "a mentor's seat taken": lambda mentees, mentors: Mentorship.objects.create(
+        mentee=mentees[5], mentor_id=_listed_mentor(mentees[5])
+    ),
+    "a mentorship ended (the pair is excluded)": lambda mentees, mentors: Mentorship.objects.create(
+        mentee=mentees[2],
+        mentor_id=_listed_mentor(mentees[2]),
+        status=Mentorship.Status.ENDED,
+        ended_at=timezone.now(),
+    ),
+    "a request declined": lambda mentees, mentors: MentorshipRequest.objects.create(
+        mentee=mentees[3],
+        mentor_id=_listed_mentor(mentees[3]),
+        status=MentorshipRequest.Status.DECLINED,
+        decline_code=MentorshipRequest.DeclineCode.SKILLS_MISMATCH,
+    ),
+    "a mentor unapproved": lambda mentees, mentors: MentorProfile.objects.filter(
+        user=mentors[2]
+    ).update(approved=False),
+    "a mentor who stopped accepting": lambda mentees, mentors: MentorProfile.objects.filter(
+        user=mentors[3]
+    ).update(accepting=False),
+    "a mentor moved to another continent": lambda mentees, mentors: MentorProfile.objects.filter(
+        user=mentors[4]
+    ).update(timezone="Asia/Tokyo"),
+    "a new mentor, the best there is": lambda mentees, mentors: make_mentor(
+        roles=ROLES, skills={"python": 5, "sql": 5, "pandas": 5}, capacity=4
+    ),
+    "a mentee hired": lambda mentees, mentors: MenteeProfile.objects.filter(user=mentees[1]).update(
+        hired_at=timezone.now()
+    ),
+    "a mentee's stored match deleted by hand": lambda mentees, mentors: Match.objects.filter(
+        mentee=mentees[6], rank=1
+    ).delete(),
+    "a skill renamed in the taxonomy": lambda mentees, mentors: Skill.objects.filter(
+        slug="python"
+    ).update(slug="python-3"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_whatever_changed_a_run_stores_what_a_run_from_scratch_stores(pool, change):
+    """A run re-scores only the mentees a change can reach (`delta`) and leaves the rest as the
+    run before stored them: the table it leaves is the one a run from scratch leaves."""
+    mentees, mentors = pool
+    run_all()
+    before = table()
+    CHANGES[change](mentees, mentors)
+    changed = table()
+
+    nightly = run_all()
+    after = table()
+
+    assert before != after or before != changed  # the change moves a list, or a row it repairs
+    assert nightly.matches_written + nightly.matches_unchanged == len(after)
+    assert after == from_scratch()
+
+
+def test_a_run_across_a_daylight_saving_change_stores_what_a_run_from_scratch_stores(pool):
+    """London moves an hour on 29 March 2026 and New York does not: overlaps change overnight
+    without a profile changing."""
+    for _ in range(3):
+        make_mentor(roles=ROLES, skills={"python": 5, "sql": 4}, timezone="America/New_York")
+    with time_machine.travel(datetime(2026, 3, 28, 12, tzinfo=UTC), tick=False):
+        run_all()
+        before = table()
+    with time_machine.travel(datetime(2026, 3, 30, 12, tzinfo=UTC), tick=False):
+        nightly = run_all()
+        after = table()
+        assert nightly.record.baseline_id is not None
+        assert after == from_scratch()
+    assert after != before
 
 
 def test_a_run_after_changes_writes_only_them_and_stores_what_a_run_from_scratch_stores(pool):
