@@ -242,6 +242,7 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "chunks_done",
             "matches_written",
             "matches_unchanged",
+            "mentees_rescored",
             "suggestions",
             "mode",
             "fill_rounds",

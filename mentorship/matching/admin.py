@@ -16,6 +16,7 @@ class MatchRunAdmin(admin.ModelAdmin):
         "chunks_total",
         "matches_written",
         "matches_unchanged",
+        "mentees_rescored",
         "suggestions",
         "mode",
         "top_mentors_suggestion_share",

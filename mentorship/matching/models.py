@@ -32,6 +32,11 @@ class MatchRun(models.Model):
     matches_unchanged = models.PositiveBigIntegerField(
         default=0, help_text="Rows the run confirmed as they were (left alone)."
     )
+    mentees_rescored = models.PositiveIntegerField(
+        default=0,
+        help_text="Mentees the run scored: a change since the run before could reach them (all, "
+        "without one).",
+    )
     suggestions = models.PositiveIntegerField(default=0)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.STABLE)
     fill_rounds = models.PositiveSmallIntegerField(
@@ -92,6 +97,7 @@ class MatchRunChunk(models.Model):
     index = models.PositiveIntegerField()
     matches_written = models.PositiveIntegerField()
     matches_unchanged = models.PositiveIntegerField(default=0)
+    mentees_rescored = models.PositiveIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True, help_text="The worker that did it.")
     mentees = models.BinaryField(
         null=True, help_text="Mentee ids, digests and list digests it left (int64 columns)."

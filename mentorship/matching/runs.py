@@ -137,6 +137,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
             defaults={
                 "matches_written": written.inserted,
                 "matches_unchanged": written.unchanged,
+                "mentees_rescored": written.rescored,
                 "worker": worker[:200],
                 "mentees": pack(*mentees),
                 "unsettled": unsettled(run_id=run_id, pool=snapshot.pool),
@@ -147,6 +148,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
                 chunks_done=F("chunks_done") + 1,
                 matches_written=F("matches_written") + written.inserted,
                 matches_unchanged=F("matches_unchanged") + written.unchanged,
+                mentees_rescored=F("mentees_rescored") + written.rescored,
             )
     return written.inserted
 
@@ -181,9 +183,11 @@ def match_run_finish(*, run_id: int) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Match._meta.db_table}")
     logger.info(
-        "matching run %s done: %s mentees, %s matches written, %s unchanged, %s suggestions",
+        "matching run %s done: %s mentees (%s re-scored), %s matches written, %s unchanged, "
+        "%s suggestions",
         run_id,
         run.mentees_total,
+        run.mentees_rescored,
         run.matches_written,
         run.matches_unchanged,
         run.suggestions,

@@ -89,6 +89,7 @@ class _Scored:
 
     replace: MenteeBatchSpec | None
     scored: ScoredMatches
+    rescored: int
     left_alone: int = 0
     record: np.ndarray | None = None
 
@@ -107,10 +108,13 @@ def _score(
     if baseline is None or stored is None:
         scored = scored_matches(snapshot, batch)
         if not record:
-            return _Scored(spec, scored)
+            return _Scored(spec, scored, len(ids))
         lists = list_digests(_column(scored.mentee_ids), _column(scored.digests), ids)
         return _Scored(
-            spec, scored, record=np.stack([ids, mentee_digests(batch, snapshot.pool), lists])
+            spec,
+            scored,
+            len(ids),
+            record=np.stack([ids, mentee_digests(batch, snapshot.pool), lists]),
         )
     decision = decide(baseline, batch, snapshot.pool, stored)
     rows = np.flatnonzero(decision.rescore)
@@ -121,6 +125,7 @@ def _score(
     return _Scored(
         MenteeBatchSpec.ids(targets) if targets else None,
         scored,
+        int(rows.shape[0]),
         left_alone=decision.unchanged_rows,
         record=np.stack([ids, decision.mentee_digests, lists]),
     )
@@ -148,6 +153,7 @@ def score_and_write(
     def write(batch: _Scored) -> Written:
         left = Written(
             unchanged=batch.left_alone,
+            rescored=batch.rescored,
             records=(batch.record,) if batch.record is not None else (),
         )
         if batch.replace is None:

@@ -52,6 +52,7 @@ class Written:
 
     inserted: int = 0
     unchanged: int = 0
+    rescored: int = 0  # mentees scored (a run's chunk: those a change could reach)
     # A run's chunk: per batch, the (mentee ids, digests, list digests) it left (`delta`)
     records: tuple[np.ndarray, ...] = ()
 
@@ -59,6 +60,7 @@ class Written:
         return Written(
             self.inserted + other.inserted,
             self.unchanged + other.unchanged,
+            self.rescored + other.rescored,
             self.records + other.records,
         )
 

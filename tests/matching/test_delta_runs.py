@@ -74,6 +74,7 @@ def test_a_run_with_nothing_changed_writes_nothing():
     assert again.record.baseline_id == first.pk  # it compared against the first run's record
     assert first.matches_written == len(before) > 0
     assert (again.matches_written, again.matches_unchanged) == (0, len(before))
+    assert (first.mentees_rescored, again.mentees_rescored) == (12, 0)  # nobody scored again
     assert table() == before
 
 
@@ -149,6 +150,7 @@ def test_whatever_changed_a_run_stores_what_a_run_from_scratch_stores(pool, chan
     after = table()
 
     assert before != after or before != changed  # the change moves a list, or a row it repairs
+    assert nightly.mentees_rescored > 0 or len(after) < len(changed)  # or a list emptied
     assert nightly.matches_written + nightly.matches_unchanged == len(after)
     assert after == from_scratch()
 

@@ -36,9 +36,9 @@ class Command(BaseCommand):
             raise
         run.refresh_from_db()
         self.stdout.write(
-            f"\nRun {run.pk} {run.status}: {run.mentees_total} mentees, {run.mentors_total} "
-            f"mentors, {run.matches_written} matches, {run.suggestions} suggestions in "
-            f"{time.perf_counter() - started:.1f} s."
+            f"\nRun {run.pk} {run.status}: {run.mentees_total} mentees ({run.mentees_rescored} "
+            f"re-scored), {run.mentors_total} mentors, {run.matches_written} matches, "
+            f"{run.suggestions} suggestions in {time.perf_counter() - started:.1f} s."
         )
 
     def _progress(self, done: int, total: int) -> None:
