@@ -358,3 +358,15 @@ def unsettled(*, run_id: int, pool: MentorPool) -> bytes:
     same = found & (planned[1][at] == mentor_digests(pool)) if found.any() else found
     left = planned[0][~np.isin(planned[0], ids)]
     return pack(np.concatenate([ids[~same], left]))
+
+
+def records_prune(*, run: MatchRun) -> None:
+    """Drop the records of the runs finished before `run` (done now): the next run compares
+    against the newest. (A run in progress whose baseline loses its record scores everyone.)"""
+    older = MatchRun.objects.filter(
+        status__in=(MatchRun.Status.DONE, MatchRun.Status.FAILED), finished_at__lt=run.finished_at
+    ).exclude(pk=run.pk)
+    MatchRunRecord.objects.filter(run__in=older).delete()
+    MatchRunChunk.objects.filter(run__in=older, mentees__isnull=False).update(
+        mentees=None, unsettled=b""
+    )

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.core.queueing import enqueue_group, enqueue_on_commit
-from mentorship.matching.delta import pack, record_plan, unsettled
+from mentorship.matching.delta import pack, record_plan, records_prune, unsettled
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk
 from mentorship.matching.scoring import MenteeBatchSpec, score_and_write
 from mentorship.matching.snapshot import snapshot_for
@@ -177,6 +177,7 @@ def match_run_finish(*, run_id: int) -> bool:
         run.status = MatchRun.Status.DONE
         run.finished_at = timezone.now()
         run.save()
+        records_prune(run=run)  # a record a night, not a year of them
     if connection.vendor == "postgresql":
         # The run rewrote the table: fresh statistics keep the per-user match queries on their
         # index (with stale ones the planner scanned every approved mentor instead).

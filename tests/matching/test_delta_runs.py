@@ -7,7 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from mentorship.matching.models import Match, MatchRun
+from mentorship.matching.models import Match, MatchRun, MatchRunChunk, MatchRunRecord
 from mentorship.matching.runs import match_chunk_score, match_run_plan
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.profiles.models import MenteeProfile, MenteeSkill, MentorProfile
@@ -70,12 +70,25 @@ def test_a_run_with_nothing_changed_writes_nothing():
 
     again = run_all()
 
-    assert first.record.baseline_id is None
     assert again.record.baseline_id == first.pk  # it compared against the first run's record
     assert first.matches_written == len(before) > 0
     assert (again.matches_written, again.matches_unchanged) == (0, len(before))
     assert (first.mentees_rescored, again.mentees_rescored) == (12, 0)  # nobody scored again
     assert table() == before
+
+
+def test_only_the_newest_run_keeps_its_record_and_the_next_run_compares_against_it():
+    first, second, third = run_all(), run_all(), run_all()
+
+    assert not MatchRunRecord.objects.filter(run__in=[first, second]).exists()
+    assert not MatchRunChunk.objects.filter(run__in=[first, second], mentees__isnull=False)
+    assert third.record.baseline_id == second.pk
+    fourth = run_all()
+    assert (fourth.record.baseline_id, fourth.mentees_rescored, fourth.matches_written) == (
+        third.pk,
+        0,
+        0,
+    )
 
 
 def _listed_mentor(mentee) -> int:
