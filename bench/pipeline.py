@@ -396,7 +396,8 @@ def _run_with(count: int, bench_url: str, log_dir: Path, label: str) -> tuple[fl
     if run.status != "done":
         raise SystemExit(f"bench pipeline: the {label} run failed: {run.error}")
     note(
-        f"{label}: {seconds:.1f} s, {run.chunks_total} chunks, {run.matches_written} rows "
+        f"{label}: {seconds:.1f} s, {run.chunks_total} chunks, {run.mentees_rescored} mentees "
+        f"re-scored, {run.matches_written} rows "
         f"written, {run.matches_unchanged} unchanged, {run.suggestions} suggestions, "
         f"assignment {run.assignment_seconds} s"
     )
@@ -446,6 +447,7 @@ def _pipeline(mentees: int, mentors: int, bench_url: str) -> int:
     idle, run = _run_with(1, bench_url, log_dir, "nothing changed, one worker")
     emit(f"pipeline_{size}_nothing_changed_rows_written", run.matches_written, "rows", "== 0")
     emit(f"pipeline_{size}_nothing_changed_vs_from_scratch", idle / scratch, "ratio", "")
+    emit(f"pipeline_{size}_nothing_changed_mentees_rescored", run.mentees_rescored, "mentees", "")
 
     # 4. 1 % of mentees and 1 % of mentors edited their profile: the nightly run.
     started = time.perf_counter()
@@ -461,6 +463,12 @@ def _pipeline(mentees: int, mentors: int, bench_url: str) -> int:
     )
     emit(f"pipeline_{size}_nightly_1pct_changed_seconds", nightly, "s", "")
     emit(f"pipeline_{size}_nightly_1pct_changed_rows_written", run.matches_written, "rows", "")
+    emit(
+        f"pipeline_{size}_nightly_1pct_changed_mentees_rescored",
+        run.mentees_rescored,
+        "mentees",
+        "",
+    )
     delta_fingerprint = _fingerprint()
 
     # 5. From scratch again over the same profiles, with two workers: the same table. Without
