@@ -135,10 +135,15 @@ class MatchListView(ListAPIView):
     def _normal_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
         """(the page's cache key part, the parameters its links carry), or None when a known
         parameter is invalid. The key holds every known parameter with its effective value."""
-        filters = MatchFilterSerializer(data=request.query_params)
         paginator = self.paginator
-        if not filters.is_valid() or not isinstance(paginator, MatchPagination):
+        if not isinstance(paginator, MatchPagination):
             return None
+        min_score = None
+        if request.query_params:  # most requests have none: nothing to validate
+            filters = MatchFilterSerializer(data=request.query_params)
+            if not filters.is_valid():
+                return None
+            min_score = filters.validated_data.get("min_score")
         page = request.query_params.get(paginator.page_query_param, "1")
         if page not in paginator.last_page_strings:
             try:
@@ -146,7 +151,6 @@ class MatchListView(ListAPIView):
             except ValueError:
                 return None
         links: dict[str, str] = {}
-        min_score = filters.validated_data.get("min_score")
         if min_score is not None:
             links["min_score"] = repr(float(min_score))
         page_size = paginator.get_page_size(request)
