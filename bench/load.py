@@ -7,8 +7,9 @@ the same run against the same server:
 
 1. saturation: a bare Django view, then `GET /api/v1/matches`, each as fast as 50 clients can
    (no think time): the ratio of the two throughputs, and gunicorn's CPU per request of each
-   (its processes' CPU time over the phase: unlike throughput, it hardly moves when another
-   process shares the cores, so the two phases compare even on a busy machine);
+   (its processes' CPU time over the phase): what the server itself spends, which another
+   process on the cores moves less than it moves the throughputs, though it still moves it
+   (context switches, shared caches: compare figures from runs on an equally busy machine);
 2. mixed traffic: 50 people (4 mentees to 1 mentor) reading matches, reading and writing their
    profile and submitting check-ins, with 0.5-1.5 s between actions, for 15 s of warm-up and
    then 60 s measured: requests per second, p50/p95/p99 per endpoint, errors, and the 5xx in
@@ -181,7 +182,7 @@ def _load(saturation_seconds: int, warmup_seconds: int, mixed_seconds: int) -> i
             f"{float(matches['Requests/s']):.0f} req/s"
         )
         emit("load_matches_throughput_vs_bare_view", ratio, "ratio", ">= 0.6")
-        # The throughput ratio the server's own CPU allows (the ratio above moves with
+        # The throughput ratio the server's own CPU allows (the ratio above also moves with
         # whatever else runs on the machine during each phase: locust, other processes).
         emit("load_bare_view_server_cpu_per_request", bare["cpu_ms"], "ms", "")
         emit("load_matches_server_cpu_per_request", matches["cpu_ms"], "ms", "")
