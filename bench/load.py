@@ -6,7 +6,10 @@ matching, gives 1,000 mentees a mentorship with an open check-in, and starts gun
 the same run against the same server:
 
 1. saturation: a bare Django view, then `GET /api/v1/matches`, each as fast as 50 clients can
-   (no think time): the ratio of the two throughputs;
+   (no think time): the ratio of the two throughputs, and gunicorn's CPU per request of each
+   (its processes' CPU time over the phase): what the server itself spends, which another
+   process on the cores moves less than it moves the throughputs, though it still moves it
+   (context switches, shared caches: compare figures from runs on an equally busy machine);
 2. mixed traffic: 50 people (4 mentees to 1 mentor) reading matches, reading and writing their
    profile and submitting check-ins, with 0.5-1.5 s between actions, for 15 s of warm-up and
    then 60 s measured: requests per second, p50/p95/p99 per endpoint, errors, and the 5xx in
@@ -15,6 +18,7 @@ the same run against the same server:
 `BENCH_SCALE=small` runs the phases for 10, 5 and 10 s instead of 30, 15 and 60 s.
 """
 
+import contextlib
 import csv
 import json
 import os
@@ -91,6 +95,30 @@ def _split_checkins(world: Path, *, warmup_share: float) -> tuple[Path, Path]:
     return warm, measured
 
 
+def _server_cpu(pid: int) -> float:
+    """Seconds of CPU gunicorn has used so far: the master, its live workers, and the workers it
+    has reaped (recycled after `max_requests`). psutil comes with locust."""
+    import psutil
+
+    master = psutil.Process(pid)
+    times = master.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for worker in master.children():
+        with contextlib.suppress(psutil.NoSuchProcess):  # recycled meanwhile: counted as reaped
+            times = worker.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def _saturate(host: str, world: Path, mode: str, seconds: int, out: Path, pid: int) -> dict:
+    """One endpoint as fast as the clients can: locust's row, with gunicorn's CPU per request."""
+    started = _server_cpu(pid)
+    stats = _locust(host, world, mode, seconds, out)
+    row = stats["bare view" if mode == "bare" else "GET /api/v1/matches"]
+    row["cpu_ms"] = (_server_cpu(pid) - started) / max(1, int(row["Request Count"])) * 1000
+    return row
+
+
 def _locust(host: str, world: Path, mode: str, seconds: int, out: Path) -> dict[str, dict]:
     # Saturation starts everyone at once; people arrive over five seconds.
     spawn_rate = USERS if mode != "mixed" else USERS // 5
@@ -144,16 +172,21 @@ def _load(saturation_seconds: int, warmup_seconds: int, mixed_seconds: int) -> i
                 break
             except OSError:
                 time.sleep(0.2)
-        bare = _locust(host, world, "bare", saturation_seconds, work / "bare")["bare view"]
-        matches = _locust(host, world, "matches", saturation_seconds, work / "matches")[
-            "GET /api/v1/matches"
-        ]
+        bare = _saturate(host, world, "bare", saturation_seconds, work / "bare", server.pid)
+        matches = _saturate(
+            host, world, "matches", saturation_seconds, work / "matches", server.pid
+        )
         ratio = float(matches["Requests/s"]) / float(bare["Requests/s"])
         note(
             f"saturation: bare view {float(bare['Requests/s']):.0f} req/s, matches "
             f"{float(matches['Requests/s']):.0f} req/s"
         )
         emit("load_matches_throughput_vs_bare_view", ratio, "ratio", ">= 0.6")
+        # The throughput ratio the server's own CPU allows (the ratio above also moves with
+        # whatever else runs on the machine during each phase: locust, other processes).
+        emit("load_bare_view_server_cpu_per_request", bare["cpu_ms"], "ms", "")
+        emit("load_matches_server_cpu_per_request", matches["cpu_ms"], "ms", "")
+        emit("load_matches_cpu_vs_bare_view", bare["cpu_ms"] / matches["cpu_ms"], "ratio", "")
         # The same traffic for a while first, not counted: every client's first page is computed
         # and each thread opens its database connection, as on a server that has been up. The
         # warm-up submits its own check-ins, so none is submitted twice.

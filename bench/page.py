@@ -10,6 +10,10 @@ off (a dummy cache: every page is computed and rendered, as on a miss), and time
 `time.process_time` (this process's CPU: Python and the database driver, not PostgreSQL's own
 work). Then one pass with the queries counted, and a cProfile of the same pages: the share of
 the serializers, the queries, the explanations' wording and taxonomy names, and rendering.
+
+Then the same pages from the configured cache (Redis with `REDIS_URL`), as most requests are
+served, with `DEBUG` off as in `bench load`: the CPU of a cached page, and a cProfile of it
+(authentication, throttles, the page's cache reads, DRF's dispatch, the whole handler).
 """
 
 import cProfile
@@ -25,6 +29,7 @@ from bench.pipeline import emit, note, scratch_database, seed
 SCALES = {"full": (4_000, 400), "small": (2_000, 200)}
 PAGES = 60  # of each side
 ROUNDS = 3
+CACHED_REPEATS = 5  # a cached page costs little: more of them per round
 URL = "/api/v1/matches"
 
 
@@ -103,7 +108,50 @@ def _pages(mentees: int, mentors: int) -> int:
                 client.get(URL)
                 wall.append((time.perf_counter() - started) * 1000)
             emit(f"page_{side}_matches_20_wall_median_ms", statistics.median(wall), "ms", "")
+    with override_settings(DEBUG=False):  # as gunicorn serves them in `bench load`
+        for side, group in clients.items():
+            _cached(side, group)
     return status
+
+
+def _cached(side: str, group: list) -> None:
+    """A page served from the cache: its CPU per request, and where that goes."""
+    from django.core.cache import cache
+
+    cache.clear()
+    for client in group:  # each page computed once and cached
+        client.get(URL)
+    per_page = []
+    for _ in range(ROUNDS):
+        started = time.process_time()
+        for _ in range(CACHED_REPEATS):
+            for client in group:
+                client.get(URL)
+        per_page.append((time.process_time() - started) / len(group) / CACHED_REPEATS * 1000)
+    note(f"{side} cached page CPU per round: " + ", ".join(f"{v:.3f}" for v in per_page) + " ms")
+    emit(f"page_{side}_matches_20_cached_cpu_ms", min(per_page), "ms", "")
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(CACHED_REPEATS):
+        for client in group:
+            client.get(URL)
+    profiler.disable()
+    _shares(
+        f"{side} cached page",
+        pstats.Stats(profiler),
+        {
+            "authentication": ("perform_authentication", "rest_framework/views.py"),
+            "throttles": ("check_throttles", "rest_framework/views.py"),
+            "the view (list)": ("list", "api/matching/views.py"),
+            "page cache reads": ("page_read", "mentorship/matching/cache.py"),
+            "content negotiation": ("perform_content_negotiation", "rest_framework/views.py"),
+            "DRF dispatch": ("dispatch", "rest_framework/views.py"),
+            "Django handler (whole request)": ("get_response", "django/core/handlers/base.py"),
+        },
+    )
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+    print(out.getvalue(), file=sys.stderr)
 
 
 def _profile(side: str, group: list) -> None:
@@ -114,7 +162,6 @@ def _profile(side: str, group: list) -> None:
         client.get(URL)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    total = stats.total_tt
     parts = {
         "queries (execute + fetch)": ("execute", "django/db/backends/utils.py"),
         "model instances": ("from_db", "django/db/models/base.py"),
@@ -125,16 +172,22 @@ def _profile(side: str, group: list) -> None:
         "list reasons": ("match_list_reasons", "mentorship/matching/selectors.py"),
         "authentication": ("authenticate", "knox/auth.py"),
     }
-    for label, (function, path) in parts.items():
-        seconds = sum(
-            entry[3]
-            for (filename, _, name), entry in stats.stats.items()
-            if name == function and filename.endswith(path)
-        )
-        note(f"{side} page profile: {label}: {seconds / total:.0%}")
+    _shares(f"{side} page", stats, parts)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
     print(out.getvalue(), file=sys.stderr)
+
+
+def _shares(what: str, stats: pstats.Stats, parts: dict[str, tuple[str, str]]) -> None:
+    """Each part's cumulative CPU as a share of the whole profile."""
+    total = stats.total_tt  # type: ignore[attr-defined]
+    for label, (function, path) in parts.items():
+        seconds = sum(
+            entry[3]
+            for (filename, _, name), entry in stats.stats.items()  # type: ignore[attr-defined]
+            if name == function and filename.endswith(path)
+        )
+        note(f"{what} profile: {label}: {seconds / total:.0%}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from api.pagination import PageNumberPagination
 from api.permissions import IsStaff
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import runs, selectors
-from mentorship.matching.cache import cache_page, cached_page, page_key
+from mentorship.matching.cache import page_read, page_store
 from mentorship.matching.wording import Reader
 
 
@@ -85,9 +85,10 @@ class MatchListView(ListAPIView):
 
     Pages are cached per user and known parameters (`min_score`, `page`, `page_size`, each in
     its normal form: `?min_score=0.50&junk=1` is the page of `?min_score=0.5`; anything else in
-    the query is ignored and makes no new key) under the current generation and the user's stamp
-    (`mentorship.matching.cache`), for at most `PAGE_TTL` seconds: the most read endpoint does no
-    query beyond authentication until that user's matches, or a profile they show, change.
+    the query is ignored and makes no new key) with the generation and the user's stamp they
+    were computed under (`mentorship.matching.cache`), for at most `PAGE_TTL` seconds: the most
+    read endpoint does no query beyond authentication until that user's matches, or a profile
+    they show, change.
     """
 
     serializer_class = MatchSerializer
@@ -107,11 +108,9 @@ class MatchListView(ListAPIView):
             return super().list(request, *args, **kwargs)  # an invalid parameter: its error
         page_key_query, paginator.known_query = normal
         query = hashlib.sha256(page_key_query.encode()).hexdigest()
-        key = page_key(user_id=user.pk, query=query)
-        if key is not None:
-            cached = cached_page(key)
-            if isinstance(cached, bytes):
-                return HttpResponse(cached, content_type="application/json")
+        cached, slot = page_read(user_id=user.pk, query=query)
+        if cached is not None:
+            return HttpResponse(cached, content_type="application/json")
         queryset = self.filter_queryset(self.get_queryset())
         reader: Reader = "mentor" if user.is_mentor else "mentee"
         # A mentee's list is short (the top k and at most one suggestion beyond it): read whole,
@@ -129,17 +128,22 @@ class MatchListView(ListAPIView):
         if renderer.media_type != "application/json":  # the browsable API
             return response
         content = renderer.render(response.data, renderer.media_type)
-        if key is not None:
-            cache_page(key, content, self.PAGE_TTL)
+        if slot is not None:
+            page_store(slot, content, self.PAGE_TTL)
         return HttpResponse(content, content_type="application/json")
 
     def _normal_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
         """(the page's cache key part, the parameters its links carry), or None when a known
         parameter is invalid. The key holds every known parameter with its effective value."""
-        filters = MatchFilterSerializer(data=request.query_params)
         paginator = self.paginator
-        if not filters.is_valid() or not isinstance(paginator, MatchPagination):
+        if not isinstance(paginator, MatchPagination):
             return None
+        min_score = None
+        if request.query_params:  # most requests have none: nothing to validate
+            filters = MatchFilterSerializer(data=request.query_params)
+            if not filters.is_valid():
+                return None
+            min_score = filters.validated_data.get("min_score")
         page = request.query_params.get(paginator.page_query_param, "1")
         if page not in paginator.last_page_strings:
             try:
@@ -147,7 +151,6 @@ class MatchListView(ListAPIView):
             except ValueError:
                 return None
         links: dict[str, str] = {}
-        min_score = filters.validated_data.get("min_score")
         if min_score is not None:
             links["min_score"] = repr(float(min_score))
         page_size = paginator.get_page_size(request)

@@ -5,9 +5,14 @@ redis-py 8 fills about 170 response callbacks each time it builds one: about hal
 of CPU per `get`, a few per request once throttles and cached pages read the cache. A client
 holds no connection of its own (it borrows one from the pool per command and is thread-safe), so
 keeping one per pool changes nothing else.
+
+`RedisCache.sliding_log_add` is the request log of a rate limit in one round trip (a Lua script
+on a sorted set), for `api.throttling`: DRF's own throttle reads the whole log, unpickles it,
+and writes it back, two round trips and a list as long as the rate on every request.
 """
 
-from typing import Any
+import os
+from typing import Any, NamedTuple
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -28,7 +33,51 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+# KEYS[1]: the log (a sorted set of entries scored by their time). ARGV: now, the cutoff (now
+# minus the window: entries at or before it are dropped), the limit, the window in seconds and
+# this entry's member. Times travel as strings: Lua would print a number with 14 digits only.
+_SLIDING_LOG_ADD = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local count = redis.call('ZCARD', KEYS[1])
+if count >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {0, count, oldest[2]}
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return {1, count + 1}
+"""
+
+
+class SlidingLog(NamedTuple):
+    """What `sliding_log_add` found: whether the entry was added (under the limit), how many
+    entries the window holds (with it, if added), and the time of the oldest when refused."""
+
+    added: bool
+    size: int
+    oldest: float | None
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._scripts: dict[int, Any] = {}
+
+    def sliding_log_add(self, key: str, *, now: float, window: int, limit: int) -> SlidingLog:
+        """Drop the entries of the log `key` older than `window` seconds before `now`, then add
+        one at `now` unless `limit` remain (the log expires `window` seconds after its newest)."""
+        client = self._cache.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_SLIDING_LOG_ADD)
+        member = f"{now!r}:{os.urandom(6).hex()}"  # two requests may share a time
+        reply = script(
+            keys=[self.make_and_validate_key(key)],
+            args=[repr(now), repr(now - window), limit, window, member],
+        )
+        return SlidingLog(
+            added=bool(reply[0]),
+            size=int(reply[1]),
+            oldest=float(reply[2]) if len(reply) > 2 else None,
+        )

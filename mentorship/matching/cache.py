@@ -1,7 +1,8 @@
 """Generations for cached match pages: one for everyone, and a stamp per person.
 
-Match pages are read far more often than they change. A page's key holds the global generation
-and the reader's own stamp, so a writer invalidates exactly the pages a change shows on:
+Match pages are read far more often than they change. A page is stored with the global
+generation and the reader's own stamp it was computed under, and served only while both are
+still the current ones, so a writer invalidates exactly the pages a change shows on:
 
 - `matches_changed()` (no ids) bumps the global generation: every page is a miss at once. Full
   runs and the stable assignment do this; they rewrite everyone's matches.
@@ -12,12 +13,19 @@ and the reader's own stamp, so a writer invalidates exactly the pages a change s
 So a mentee editing their goals no longer empties every cached page on the platform, which under
 mixed traffic meant that almost no match page was served from the cache. The cache is an
 accelerator only: when it does not answer, readers compute the page and writers carry on.
+
+A reader gets the generation, its stamp and the page in one read (`page_read`: one MGET on
+Redis), not the first two and then the page under a key made of them. A page has one key per
+person and query; the generation and stamp it was computed under, read before its rows were,
+are stored with it. A page computed before a change and stored after it (a slow reader) carries
+the old stamp: it is never served, the next reader computes the page again.
 """
 
 import contextlib
 import logging
 import uuid
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.cache import cache
 
@@ -35,19 +43,34 @@ def _stamp_key(user_id: int) -> str:
     return f"matches:stamp:{user_id}"
 
 
-def page_key(*, user_id: int, query: str) -> str | None:
-    """The cache key of this person's page for `query` now, or None when the cache does not
-    answer (do not cache then)."""
+class PageSlot(NamedTuple):
+    """Where a page computed now is stored, and the generation and stamp it is computed under."""
+
+    key: str
+    version: tuple[int, str]
+
+
+def page_read(*, user_id: int, query: str) -> tuple[bytes | None, PageSlot | None]:
+    """This person's cached page for `query` if it is current (else None), and the slot to store
+    it in once computed, or (None, None) when the cache does not answer (do not cache then)."""
+    key = f"matches:page:{user_id}:{query}"
+    stamp_key = _stamp_key(user_id)
     try:
-        values = cache.get_many([GENERATION_KEY, _stamp_key(user_id)])
+        values = cache.get_many([GENERATION_KEY, stamp_key, key])
         generation = values.get(GENERATION_KEY)
-        if generation is None:
+        if generation is None:  # a new counter: nothing read with it can be current
             generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+            values.pop(key, None)
     except Exception:
         logger.warning("cache unavailable: match pages are computed uncached", exc_info=True)
-        return None
-    stamp = values.get(_stamp_key(user_id), "0")
-    return f"matches:page:{generation}:{stamp}:{user_id}:{query}"
+        return None, None
+    if generation is None:  # the counter went as soon as it was set: do not cache now
+        return None, None
+    slot = PageSlot(key=key, version=(int(generation), str(values.get(stamp_key, "0"))))
+    stored = values.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == slot.version:
+        return stored[1], slot
+    return None, slot
 
 
 def matches_changed(*, user_ids: Iterable[int] | None = None) -> None:
@@ -64,16 +87,9 @@ def matches_changed(*, user_ids: Iterable[int] | None = None) -> None:
         logger.warning("cache unavailable: could not invalidate match pages", exc_info=True)
 
 
-def cached_page(key: str) -> object | None:
+def page_store(slot: PageSlot, content: bytes, timeout: int) -> None:
+    """Cache a page computed under `slot.version` (read by `page_read` before its rows were)."""
     try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("cache unavailable: computing the page", exc_info=True)
-        return None
-
-
-def cache_page(key: str, value: object, timeout: int) -> None:
-    try:
-        cache.set(key, value, timeout)
+        cache.set(slot.key, (slot.version, content), timeout)
     except Exception:
         logger.warning("cache unavailable: the page is not cached", exc_info=True)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from mentorship.matching.cache import matches_changed, page_read, page_store
 from mentorship.matching.models import Match
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
@@ -94,3 +95,35 @@ def test_a_refresh_shows_the_mentee_their_new_scores_at_once(
     after = client.get(URL).json()["results"][0]["components"]
     assert after != before
     assert after == Match.objects.get(mentee=mentee).components
+
+
+@pytest.mark.parametrize("targeted", [True, False], ids=["their stamp", "everyone"])
+def test_no_page_is_served_after_an_invalidation(client_for, matched, targeted):
+    mentee, _ = matched
+    client = client_for(mentee)
+    assert client.get(URL).json()["count"] == 1
+    assert client.get(URL).json()["count"] == 1  # from the cache
+
+    Match.objects.filter(mentee=mentee).delete()
+    matches_changed(user_ids=[mentee.pk] if targeted else None)
+
+    assert client.get(URL).json()["count"] == 0
+
+
+def test_a_page_computed_before_an_invalidation_and_stored_after_it_is_never_served(matched):
+    """A slow reader: it read the stamp, then its rows; a write changed them and the stamp; the
+    reader's page, from the old rows, reaches the cache last. Nobody gets it."""
+    mentee, _ = matched
+    _, slot = page_read(user_id=mentee.pk, query="q")
+    assert slot is not None
+
+    matches_changed(user_ids=[mentee.pk])
+    page_store(slot, b'{"stale": true}', 300)
+
+    cached, current = page_read(user_id=mentee.pk, query="q")
+    assert cached is None
+    assert current is not None
+    page_store(current, b'{"fresh": true}', 300)
+    assert page_read(user_id=mentee.pk, query="q")[0] == b'{"fresh": true}'
+    matches_changed()
+    assert page_read(user_id=mentee.pk, query="q")[0] is None
