@@ -227,6 +227,30 @@ class MenteeBatch:
     def ids(self) -> list[int]:
         return self.arrays.ids.tolist()
 
+    @classmethod
+    def join(cls, batches: Sequence["MenteeBatch"]) -> "MenteeBatch":
+        """These batches as one, in this order (their exclusions too)."""
+        if len(batches) == 1:
+            return batches[0]
+        parts = [batch.arrays for batch in batches]
+        joined = MenteeArrays(
+            ids=np.concatenate([part.ids for part in parts]),
+            target_role=np.concatenate([part.target_role for part in parts]),
+            background=np.concatenate([part.background for part in parts]),
+            utc_offset=np.concatenate([part.utc_offset for part in parts]),
+            languages=sp.vstack([part.languages for part in parts], format="csr"),
+            gap_weight=sp.vstack([part.gap_weight for part in parts], format="csr"),
+            gap_level=sp.vstack([part.gap_level for part in parts], format="csr"),
+            allow_no_overlap=np.concatenate([part.allow_no_overlap for part in parts]),
+        )
+        offsets = np.cumsum([0, *(len(part) for part in parts[:-1])])
+        exclusions = [
+            np.asarray(batch.exclusions, dtype=np.int64).reshape(-1, 2)
+            + np.array([offset, 0], dtype=np.int64)
+            for batch, offset in zip(batches, offsets.tolist(), strict=True)
+        ]
+        return cls(joined, np.concatenate(exclusions).astype(np.int64).reshape(-1, 2))
+
     def take(self, rows: np.ndarray) -> "MenteeBatch":
         """These rows of the batch (and their exclusions), in this order."""
         arrays = self.arrays

@@ -125,8 +125,19 @@ class _Filler:
             place_of = self._where.get(user_id)
             if place_of is not None:  # no profile any more: nothing to rank
                 rows.setdefault(place_of[0], []).append(place_of[1])
+        # The waiting mentees of consecutive loaded batches scored together, up to an engine
+        # chunk: a round waits on a few of each batch, and an engine call has a cost of its own
+        # (one call per loaded batch was a fifth of a full run's placement at 100,000 mentees).
+        group: list[MenteeBatch] = []
+        size = 0
         for number, taken in sorted(rows.items()):
-            yield self._loaded[number].take(np.array(taken, dtype=np.int64))
+            if group and size + len(taken) > engine.DEFAULT_CHUNK_SIZE:
+                yield MenteeBatch.join(group)
+                group, size = [], 0
+            group.append(self._loaded[number].take(np.array(taken, dtype=np.int64)))
+            size += len(taken)
+        if group:
+            yield MenteeBatch.join(group)
 
     def __call__(self, waiting: np.ndarray, spare: np.ndarray) -> Lists:
         snapshot = self.snapshot

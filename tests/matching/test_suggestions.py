@@ -2,11 +2,16 @@
 outside the top k is listed, a lost suggestion is replaced after commit, and staff may choose
 maximum placements."""
 
+import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
+from django.utils import timezone
 
+from mentorship.matching.features import MenteeBatch, mentee_batch_load
 from mentorship.matching.models import Match, MatchRun
-from mentorship.mentorships.models import MentorshipRequest
+from mentorship.matching.snapshot import snapshot_for
+from mentorship.mentorships.models import Mentorship, MentorshipRequest
 from mentorship.mentorships.services import request_accept, request_create, request_decline
 from mentorship.profiles.models import MentorProfile
 from mentorship.profiles.services import mentor_profile_save
@@ -198,3 +203,33 @@ def test_the_mentee_starting_a_mentorship_frees_their_suggestion_for_someone_els
 
     assert suggested(holder) is None
     assert Match.objects.filter(mentor=backup, suggested=True).count() == 0
+
+
+def test_batches_joined_for_a_fill_round_are_the_batches_loaded_as_one():
+    """The fill rounds score the waiting mentees of several loaded batches in one engine call."""
+    mentors = [make_mentor(roles=("data-engineer",), skills=SKILLS) for _ in range(3)]
+    mentees = [
+        make_mentee(role="data-engineer", skills={"python": 1 + index % 3}) for index in range(6)
+    ]
+    for mentee, mentor in ((mentees[1], mentors[0]), (mentees[4], mentors[2])):
+        Mentorship.objects.create(
+            mentee=mentee, mentor=mentor, status=Mentorship.Status.ENDED, ended_at=timezone.now()
+        )
+    snapshot = snapshot_for(None)
+
+    def load(people) -> MenteeBatch:
+        ids = [person.pk for person in people]
+        return mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=Q(user_id__in=ids))
+
+    joined = MenteeBatch.join([load(mentees[:3]), load(mentees[3:])]).take(np.array([5, 0, 4, 1]))
+    whole = load(mentees).take(np.array([5, 0, 4, 1]))
+
+    assert joined.arrays.ids.tolist() == whole.arrays.ids.tolist()
+    for name in ("target_role", "background", "utc_offset", "allow_no_overlap"):
+        assert getattr(joined.arrays, name).tolist() == getattr(whole.arrays, name).tolist()
+    for name in ("languages", "gap_weight", "gap_level"):
+        assert (getattr(joined.arrays, name) != getattr(whole.arrays, name)).nnz == 0
+    assert sorted(map(tuple, joined.exclusions.tolist())) == sorted(
+        map(tuple, whole.exclusions.tolist())
+    )
+    assert len(joined.exclusions) == 2
