@@ -79,13 +79,12 @@ def setup_digest(taxonomy: TaxonomyIndex) -> int:
 def mentor_digests(pool: MentorPool) -> np.ndarray:
     """int64 per mentor of the pool: a digest of everything scoring reads of them."""
     arrays = pool.arrays
-    ones = np.ones(arrays.roles.nnz, dtype=np.uint64)
     return combine(
         arrays.ids.astype(np.uint64),
-        row_hashes(arrays.roles, ones),
+        row_hashes(arrays.roles),
         arrays.background.astype(np.int64).astype(np.uint64),
         float_bits(arrays.utc_offset),
-        row_hashes(arrays.languages, np.ones(arrays.languages.nnz, dtype=np.uint64)),
+        row_hashes(arrays.languages),
         row_hashes(arrays.skill_level, arrays.skill_level.data),
         arrays.eligible.astype(np.uint64),
         np.asarray(arrays.free_seats).astype(np.uint64),
@@ -108,7 +107,7 @@ def mentee_digests(batch: MenteeBatch, pool: MentorPool) -> np.ndarray:
         arrays.target_role.astype(np.uint64),
         arrays.background.astype(np.int64).astype(np.uint64),
         float_bits(arrays.utc_offset),
-        row_hashes(arrays.languages, np.ones(arrays.languages.nnz, dtype=np.uint64)),
+        row_hashes(arrays.languages),
         row_hashes(arrays.gap_weight, arrays.gap_weight.data.view(np.uint32)),
         row_hashes(arrays.gap_level, arrays.gap_level.data),
         np.asarray(arrays.allow_no_overlap, dtype=bool).astype(np.uint64),

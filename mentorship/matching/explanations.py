@@ -85,7 +85,7 @@ class Explainer:
         self._levels = mentors.skill_level.toarray()
         self._salt = _salt(taxonomy)
         self._mentor_features = combine(
-            row_hashes(mentors.roles, np.ones(mentors.roles.nnz, dtype=np.uint64)),
+            row_hashes(mentors.roles),
             row_hashes(mentors.skill_level, mentors.skill_level.data),
         )
 

@@ -126,8 +126,7 @@ class _Filler:
             if place_of is not None:  # no profile any more: nothing to rank
                 rows.setdefault(place_of[0], []).append(place_of[1])
         # The waiting mentees of consecutive loaded batches scored together, up to an engine
-        # chunk: a round waits on a few of each batch, and an engine call has a cost of its own
-        # (one call per loaded batch was a fifth of a full run's placement at 100,000 mentees).
+        # chunk: a round waits on part of each batch, and an engine call has a cost of its own.
         group: list[MenteeBatch] = []
         size = 0
         for number, taken in sorted(rows.items()):
