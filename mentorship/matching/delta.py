@@ -28,16 +28,23 @@ whatever this module decided.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from mentorship.matching import engine
 from mentorship.matching.engine.arrays import SCORE_SCALE
 from mentorship.matching.engine.ties import best_tickets, splitmix64
-from mentorship.matching.features import MenteeBatch, MentorPool, TaxonomyIndex
+from mentorship.matching.features import (
+    CachedFeatures,
+    MenteeBatch,
+    MentorPool,
+    TaxonomyIndex,
+    features_unpack,
+)
 from mentorship.matching.hashing import combine, float_bits, row_hashes
 from mentorship.matching.models import MatchRun, MatchRunChunk, MatchRunRecord
 
@@ -147,6 +154,24 @@ class Baseline:
     pool_ids: np.ndarray  # the pool's mentor ids (ascending)
     prepared_changed: engine.PreparedMentors | None  # the pool's changed mentors alone
     changed_columns: np.ndarray
+    # (first mentee id, last mentee id, chunk pk) of the baseline's chunks that recorded their
+    # mentees' features (`features`)
+    feature_chunks: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def features(
+        self, first: int, last: int, taxonomy: TaxonomyIndex, pool: MentorPool
+    ) -> CachedFeatures | None:
+        """The features the baseline's chunks recorded of the mentees with ids in [first, last]
+        (and around: whole chunks), or None when none did."""
+        wanted = [pk for low, high, pk in self.feature_chunks if low <= last and high >= first]
+        if not wanted:
+            return None
+        data = list(
+            MatchRunChunk.objects.filter(pk__in=wanted, features__isnull=False)
+            .order_by("index")
+            .values_list("features", flat=True)
+        )
+        return features_unpack(data, taxonomy, pool) if data else None
 
     @classmethod
     def build(
@@ -158,6 +183,7 @@ class Baseline:
         mentees: np.ndarray,
         unsettled: np.ndarray,
         taxonomy: TaxonomyIndex,
+        feature_chunks: list[tuple[int, int, int]] | None = None,
     ) -> "Baseline":
         """`mentors`: the baseline's (ids, digests); `mentees`: its (ids, digests, list
         digests); `unsettled`: the mentor ids its chunks saw otherwise than its plan."""
@@ -186,6 +212,7 @@ class Baseline:
             pool_ids=ids,
             prepared_changed=prepared,
             changed_columns=columns,
+            feature_chunks=feature_chunks or [],
         )
 
 
@@ -330,18 +357,29 @@ def baseline_for(*, run_id: int, pool: MentorPool, taxonomy: TaxonomyIndex) -> B
         return None
     base = MatchRunRecord.objects.filter(run_id=record.baseline_id).only("mentors").first()
     chunks = list(
-        MatchRunChunk.objects.filter(run_id=record.baseline_id).values_list("mentees", "unsettled")
+        MatchRunChunk.objects.filter(run_id=record.baseline_id).values_list(
+            "pk",
+            "mentees",
+            "unsettled",
+            ExpressionWrapper(Q(features__isnull=False), output_field=BooleanField()),
+        )
     )
-    records = [mentees for mentees, _ in chunks if mentees is not None]
+    records = [mentees for _, mentees, _, _ in chunks if mentees is not None]
     if base is None or not chunks or len(records) < len(chunks):
         return None
+    mentees = [unpack(mentees, 3) for _, mentees, _, _ in chunks]
     return Baseline.build(
         pool=pool,
         digests=mentor_digests(pool),
         mentors=unpack(base.mentors, 2),
-        mentees=np.concatenate([unpack(mentees, 3) for mentees in records], axis=1),
-        unsettled=np.concatenate([unpack(unsettled, 1)[0] for _, unsettled in chunks]),
+        mentees=np.concatenate(mentees, axis=1),
+        unsettled=np.concatenate([unpack(unsettled, 1)[0] for _, _, unsettled, _ in chunks]),
         taxonomy=taxonomy,
+        feature_chunks=[
+            (int(ids[0].min()), int(ids[0].max()), pk)
+            for (pk, _, _, has_features), ids in zip(chunks, mentees, strict=True)
+            if has_features and ids.shape[1]
+        ],
     )
 
 
@@ -367,5 +405,5 @@ def records_prune(*, run: MatchRun) -> None:
     ).exclude(pk=run.pk)
     MatchRunRecord.objects.filter(run__in=older).delete()
     MatchRunChunk.objects.filter(run__in=older, mentees__isnull=False).update(
-        mentees=None, unsettled=b""
+        mentees=None, unsettled=b"", features=None
     )

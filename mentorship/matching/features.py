@@ -8,8 +8,10 @@ Role similarity is the weighted Jaccard index of two roles' requirements (import
 so a mentor who did a role that needs much the same skills gets partial `role_fit`.
 """
 
+import contextlib
+import io
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -19,7 +21,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import scipy.sparse as sp
+from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from mentorship.matching.engine import MenteeArrays, MentorArrays, csr_from_parts
@@ -218,10 +222,15 @@ def mentor_pool_load(taxonomy: TaxonomyIndex, *, at: datetime | None = None) -> 
 
 @dataclass
 class MenteeBatch:
-    """A batch of mentees as the engine's arrays, and the pairs they must never be matched with."""
+    """A batch of mentees as the engine's arrays, and the pairs they must never be matched with;
+    with what a run's feature record keeps of them beyond the arrays (`features_pack`): each
+    row's time zone (its offset is recomputed on the day) and every excluded pair by ids
+    (mentors outside today's pool too, who may be back tomorrow)."""
 
     arrays: MenteeArrays
     exclusions: np.ndarray  # (mentee index, mentor index) pairs
+    zones: np.ndarray  # str per row
+    excluded: np.ndarray  # (mentee id, mentor id) pairs, whatever the pool
 
     @property
     def ids(self) -> list[int]:
@@ -249,7 +258,12 @@ class MenteeBatch:
             + np.array([offset, 0], dtype=np.int64)
             for batch, offset in zip(batches, offsets.tolist(), strict=True)
         ]
-        return cls(joined, np.concatenate(exclusions).astype(np.int64).reshape(-1, 2))
+        return cls(
+            joined,
+            np.concatenate(exclusions).astype(np.int64).reshape(-1, 2),
+            np.concatenate([batch.zones for batch in batches]),
+            np.concatenate([batch.excluded for batch in batches]).reshape(-1, 2),
+        )
 
     def take(self, rows: np.ndarray) -> "MenteeBatch":
         """These rows of the batch (and their exclusions), in this order."""
@@ -270,7 +284,8 @@ class MenteeBatch:
         if exclusions.shape[0]:
             moved = position[exclusions[:, 0]]
             exclusions = np.column_stack([moved, exclusions[:, 1]])[moved >= 0]
-        return MenteeBatch(taken, exclusions)
+        excluded = self.excluded[np.isin(self.excluded[:, 0], taken.ids)]
+        return MenteeBatch(taken, exclusions, self.zones[rows], excluded)
 
 
 def mentee_batch_load(
@@ -347,15 +362,22 @@ def mentee_batch_load(
         gap_level=_csr(gap_rows, gap_columns, gap_levels, (n, skills), np.int8),
         allow_no_overlap=np.asarray([row[5] for row in rows], dtype=bool),
     )
-    return MenteeBatch(arrays=arrays, exclusions=_exclusions(index, pool.index, profiles))
+    excluded = _excluded(profiles)
+    return MenteeBatch(
+        arrays=arrays,
+        exclusions=_exclusions(excluded, index, pool.index),
+        zones=np.asarray([row[3] for row in rows], dtype=str),
+        excluded=excluded,
+    )
 
 
 def _subquery(profiles: Q):
     return MenteeProfile.objects.filter(profiles).values("user_id")
 
 
-def _exclusions(mentees: dict[int, int], mentors: dict[int, int], profiles: Q) -> np.ndarray:
-    """Pairs never to match: the mentor declined the mentee, or their mentorship ended."""
+def _excluded(profiles: Q) -> np.ndarray:
+    """(mentee id, mentor id) pairs never to match: the mentor declined the mentee, or their
+    mentorship ended; sorted, whoever is in the pool."""
     mentee_ids = _subquery(profiles)
     declined = MentorshipRequest.objects.filter(
         declined_for_good(), mentee_id__in=mentee_ids
@@ -363,9 +385,224 @@ def _exclusions(mentees: dict[int, int], mentors: dict[int, int], profiles: Q) -
     ended = Mentorship.objects.filter(
         mentee_id__in=mentee_ids, status=Mentorship.Status.ENDED
     ).values_list("mentee_id", "mentor_id")
+    return np.asarray(sorted(set(chain(declined, ended))), dtype=np.int64).reshape(-1, 2)
+
+
+def _exclusions(
+    excluded: np.ndarray, mentees: dict[int, int], mentors: dict[int, int]
+) -> np.ndarray:
+    """The excluded pairs of these mentees and the pool's mentors, as (row, column)."""
     pairs = {
         (mentees[mentee_id], mentors[mentor_id])
-        for mentee_id, mentor_id in chain(declined, ended)
+        for mentee_id, mentor_id in excluded.tolist()
         if mentee_id in mentees and mentor_id in mentors
     }
     return np.asarray(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+# The rows a mentee's features are read from, as (table, the column naming the mentee): a change
+# to any of them (an edit, an insert, a delete) changes the mentee's fingerprint.
+def _feature_tables() -> list[tuple[str, str, str]]:
+    """(table, join to reach the mentee, the mentee column) of every row `mentee_batch_load`
+    reads for a mentee beyond the profile itself."""
+    described = JobDescription.skills.through
+    column = described._meta.get_field("jobdescription").column
+    return [
+        (MenteeSkill._meta.db_table, "", "t.profile_id"),
+        (JobDescription._meta.db_table, "", "t.mentee_id"),
+        (
+            described._meta.db_table,
+            f"JOIN {JobDescription._meta.db_table} j ON j.id = t.{column}",
+            "j.mentee_id",
+        ),
+        (MentorshipRequest._meta.db_table, "", "t.mentee_id"),
+        (Mentorship._meta.db_table, "", "t.mentee_id"),
+    ]
+
+
+def mentee_fingerprints(profiles: Q) -> np.ndarray | None:
+    """(2, n) int64: the user ids of the mentee profiles matching `profiles` (hired ones too),
+    ascending, and a fingerprint of every row their features are read from (the profile, its
+    skills, job descriptions and their skills, requests, mentorships: whole rows, hashed by the
+    database), so that a run can tell whose features changed without loading anyone's. None
+    where the database cannot hash rows (SQLite): every mentee is loaded there."""
+    if connection.vendor != "postgresql":
+        return None
+    profile_table = MenteeProfile._meta.db_table
+    mentees, params = (
+        MenteeProfile.objects.filter(profiles)
+        .annotate(fingerprint=RawSQL(f"hashtextextended({profile_table}::text, 0)", ()))  # noqa: S611
+        .values_list("user_id", "fingerprint")
+        .query.sql_with_params()
+    )
+    # Table and column names from the models, values as parameters.
+    parts = " UNION ALL ".join(
+        f"SELECT {mentee} AS id, hashtextextended(t::text, {seed}) AS h "  # noqa: S608
+        f"FROM {table} t {join} WHERE {mentee} IN (SELECT id FROM mentee)"
+        for seed, (table, join, mentee) in enumerate(_feature_tables(), start=1)
+    )
+    sql = (
+        f"WITH mentee (id, h) AS MATERIALIZED ({mentees}), part AS ({parts}) "  # noqa: S608
+        "SELECT mentee.id, mentee.h # coalesce(bit_xor(part.h), 0) FROM mentee "
+        "LEFT JOIN part ON part.id = mentee.id GROUP BY mentee.id, mentee.h ORDER BY mentee.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return np.asarray(rows, dtype=np.int64).reshape(-1, 2).T.copy()
+
+
+_PACKED_CSR = ("languages", "gap_weight", "gap_level")
+
+
+def features_pack(batch: MenteeBatch, fingerprints: np.ndarray) -> bytes:
+    """A batch's features and its mentees' fingerprints (`mentee_fingerprints`) as bytes: what
+    the next run reuses of the mentees whose fingerprint is the same then."""
+    arrays = batch.arrays
+    zones, zone = np.unique(np.asarray(batch.zones, dtype=str), return_inverse=True)
+    parts: dict[str, np.ndarray] = {
+        "ids": arrays.ids,
+        "target_role": arrays.target_role,
+        "background": arrays.background,
+        "zones": zones,
+        "zone": zone.astype(np.int32),
+        "allow_no_overlap": np.asarray(arrays.allow_no_overlap, dtype=bool),
+        "excluded": batch.excluded,
+        "fingerprints": fingerprints,
+    }
+    for name in _PACKED_CSR:
+        matrix = getattr(arrays, name)
+        parts[f"{name}_indptr"] = matrix.indptr
+        parts[f"{name}_indices"] = matrix.indices
+        parts[f"{name}_data"] = matrix.data
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **parts)
+    return buffer.getvalue()
+
+
+@dataclass
+class CachedFeatures:
+    """The features a run recorded, against today's pool and day: `fingerprints` (2, n) as
+    recorded, `batch` the mentees with features then (the others were hired)."""
+
+    fingerprints: np.ndarray
+    batch: MenteeBatch
+
+
+def features_unpack(
+    data: Sequence[bytes | memoryview | None],
+    taxonomy: TaxonomyIndex,
+    pool: MentorPool,
+    at: datetime | None = None,
+) -> CachedFeatures:
+    """What `features_pack` kept (of several batches: one, ordered by id), with each mentee's
+    zone offset as of `at` and the exclusions mapped onto this pool's columns."""
+    at = at or timezone.now()
+    loaded = [np.load(io.BytesIO(bytes(part)), allow_pickle=False) for part in data if part]
+    batches, fingerprints = [], []
+    for part in loaded:
+        ids = part["ids"]
+        n = ids.shape[0]
+        zones = part["zones"]
+        offsets = np.asarray([utc_offset_hours(str(zone), at) for zone in zones], np.float32)
+        shape = (n, len(taxonomy.skill_ids))
+
+        def matrix(name: str, columns: int, part=part, n=n) -> sp.csr_array:
+            return sp.csr_array(
+                (part[f"{name}_data"], part[f"{name}_indices"], part[f"{name}_indptr"]),
+                shape=(n, columns),
+            )
+
+        arrays = MenteeArrays(
+            ids=ids,
+            target_role=part["target_role"],
+            background=part["background"],
+            utc_offset=offsets[part["zone"]] if n else np.zeros(0, np.float32),
+            languages=matrix("languages", len(LANGUAGES)),
+            gap_weight=matrix("gap_weight", shape[1]),
+            gap_level=matrix("gap_level", shape[1]),
+            allow_no_overlap=part["allow_no_overlap"],
+        )
+        excluded = part["excluded"].reshape(-1, 2)
+        index = {user_id: row for row, user_id in enumerate(ids.tolist())}
+        batches.append(
+            MenteeBatch(
+                arrays,
+                _exclusions(excluded, index, pool.index),
+                zones[part["zone"]] if n else np.zeros(0, dtype=str),
+                excluded,
+            )
+        )
+        fingerprints.append(part["fingerprints"].reshape(2, -1))
+    if not batches:
+        return CachedFeatures(np.zeros((2, 0), np.int64), _empty_batch(taxonomy))
+    batch = MenteeBatch.join(batches)
+    order = np.argsort(batch.arrays.ids, kind="stable")
+    prints = np.concatenate(fingerprints, axis=1)
+    return CachedFeatures(prints[:, np.argsort(prints[0], kind="stable")], batch.take(order))
+
+
+def _empty_batch(taxonomy: TaxonomyIndex) -> MenteeBatch:
+    skills = len(taxonomy.skill_ids)
+    return MenteeBatch(
+        MenteeArrays(
+            ids=np.zeros(0, np.int64),
+            target_role=np.zeros(0, np.int32),
+            background=np.zeros(0, np.int32),
+            utc_offset=np.zeros(0, np.float32),
+            languages=sp.csr_array((0, len(LANGUAGES)), dtype=bool),
+            gap_weight=sp.csr_array((0, skills), dtype=np.float32),
+            gap_level=sp.csr_array((0, skills), dtype=np.int8),
+            allow_no_overlap=np.zeros(0, bool),
+        ),
+        np.zeros((0, 2), np.int64),
+        np.zeros(0, dtype=str),
+        np.zeros((0, 2), np.int64),
+    )
+
+
+def mentee_batch_reload(
+    taxonomy: TaxonomyIndex,
+    pool: MentorPool,
+    *,
+    profiles: Q,
+    cached: CachedFeatures | None,
+    at: datetime | None = None,
+) -> tuple[MenteeBatch, np.ndarray | None]:
+    """The batch `mentee_batch_load` would load, and its mentees' fingerprints (None where
+    the database has none): the mentees whose
+    fingerprint is the one `cached` recorded are taken from it, the others loaded. Reads in one
+    snapshot of the database (PostgreSQL: one repeatable-read transaction, unless the caller's
+    is open), so a fingerprint always vouches for the features recorded with it."""
+    with _one_snapshot():
+        fingerprints = mentee_fingerprints(profiles)
+        if fingerprints is None or cached is None or not cached.fingerprints.shape[1]:
+            return mentee_batch_load(taxonomy, pool, profiles=profiles, at=at), fingerprints
+        recorded = cached.fingerprints
+        at_ = np.searchsorted(recorded[0], fingerprints[0]).clip(0, recorded.shape[1] - 1)
+        same = (recorded[0][at_] == fingerprints[0]) & (recorded[1][at_] == fingerprints[1])
+        changed = fingerprints[0][~same]
+        loaded = (
+            mentee_batch_load(
+                taxonomy, pool, profiles=profiles & Q(user_id__in=changed.tolist()), at=at
+            )
+            if changed.shape[0]
+            else None
+        )
+    cached_ids = cached.batch.arrays.ids
+    kept = fingerprints[0][same]
+    rows = np.flatnonzero(np.isin(cached_ids, kept))  # those hired were not recorded with features
+    parts = [cached.batch.take(rows)] + ([loaded] if loaded is not None else [])
+    batch = MenteeBatch.join(parts)
+    return batch.take(np.argsort(batch.arrays.ids, kind="stable")), fingerprints
+
+
+@contextlib.contextmanager
+def _one_snapshot() -> Iterator[None]:
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield

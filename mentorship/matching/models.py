@@ -105,6 +105,10 @@ class MatchRunChunk(models.Model):
     unsettled = models.BinaryField(
         default=b"", help_text="Mentor ids its process saw otherwise than the run's plan."
     )
+    features = models.BinaryField(
+        null=True,
+        help_text="Its mentees' features and fingerprints, for the next run to reuse (PostgreSQL).",
+    )
     done_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

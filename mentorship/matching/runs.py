@@ -28,6 +28,7 @@ from django.utils import timezone
 from mentorship.accounts.models import User
 from mentorship.core.queueing import enqueue_group, enqueue_on_commit
 from mentorship.matching.delta import pack, record_plan, records_prune, unsettled
+from mentorship.matching.features import MenteeBatch, features_pack
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk
 from mentorship.matching.scoring import MenteeBatchSpec, score_and_write
 from mentorship.matching.snapshot import snapshot_for
@@ -117,18 +118,35 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
-    # Batches tile the chunk's id range, so every match in it is replaced, as by one batch.
-    starts = [chunk.first_id, *ids[settings.MATCHING_BATCH_SIZE :: settings.MATCHING_BATCH_SIZE]]
+    # Batches tile the chunk's id range, so every match in it is replaced, as by one batch. A
+    # run with a baseline re-scores and writes few of them: the chunk is one batch (one engine
+    # call, one transaction), as a batch's fixed costs would be most of its time.
+    baseline = snapshot.baseline()
+    size = settings.MATCHING_BATCH_SIZE if baseline is None else max(len(ids), 1)
+    starts = [chunk.first_id, *ids[size::size]]
     ends = [start - 1 for start in starts[1:]] + [chunk.last_id]
     written = score_and_write(
         snapshot,
         [MenteeBatchSpec.id_range(first, last) for first, last in zip(starts, ends, strict=True)],
         keep_beyond=True,  # the run's placement confirms or removes them (`suggestions`)
-        baseline=snapshot.baseline(),
+        baseline=baseline,
         record=True,
+        cached=(
+            baseline.features(chunk.first_id, chunk.last_id, snapshot.taxonomy, snapshot.pool)
+            if baseline is not None
+            else None
+        ),
     )
     mentees = (
         np.concatenate(written.records, axis=1) if written.records else np.zeros((3, 0), np.int64)
+    )
+    features = (
+        features_pack(
+            MenteeBatch.join([batch for batch, _ in written.features]),
+            np.concatenate([prints for _, prints in written.features], axis=1),
+        )
+        if written.features
+        else None
     )
     with transaction.atomic():
         _, first_time = MatchRunChunk.objects.get_or_create(
@@ -141,6 +159,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
                 "worker": worker[:200],
                 "mentees": pack(*mentees),
                 "unsettled": unsettled(run_id=run_id, pool=snapshot.pool),
+                "features": features,
             },
         )
         if first_time:

@@ -23,7 +23,12 @@ from mentorship.core.bulk import numeric_columns
 from mentorship.core.connection_threads import ConnectionThreads
 from mentorship.matching import engine
 from mentorship.matching.delta import Baseline, decide, list_digests, mentee_digests
-from mentorship.matching.features import MenteeBatch, mentee_batch_load
+from mentorship.matching.features import (
+    CachedFeatures,
+    MenteeBatch,
+    mentee_batch_load,
+    mentee_batch_reload,
+)
 from mentorship.matching.models import Match
 from mentorship.matching.snapshot import Snapshot
 from mentorship.matching.store import ScoredMatches, Written, explained_by, matches_replace
@@ -35,6 +40,7 @@ class MenteeBatchSpec:
 
     profiles: Q
     matches: Q
+    ids_between: tuple[int, int] | None = None  # a range of ids: (first, last)
 
     @classmethod
     def ids(cls, ids: Sequence[int]) -> "MenteeBatchSpec":
@@ -43,7 +49,9 @@ class MenteeBatchSpec:
     @classmethod
     def id_range(cls, first: int, last: int) -> "MenteeBatchSpec":
         return cls(
-            Q(user_id__gte=first, user_id__lte=last), Q(mentee_id__gte=first, mentee_id__lte=last)
+            Q(user_id__gte=first, user_id__lte=last),
+            Q(mentee_id__gte=first, mentee_id__lte=last),
+            (first, last),
         )
 
 
@@ -92,6 +100,7 @@ class _Scored:
     rescored: int
     left_alone: int = 0
     record: np.ndarray | None = None
+    features: tuple[tuple[MenteeBatch, np.ndarray], ...] = ()
 
 
 def _score(
@@ -102,9 +111,11 @@ def _score(
     baseline: Baseline | None,
     stored: dict[str, np.ndarray] | None,
     record: bool,
+    fingerprints: np.ndarray | None = None,
 ) -> _Scored:
     """Score the batch, or with a baseline only the mentees a change can reach (`delta`)."""
     ids = batch.arrays.ids
+    features = ((batch, fingerprints),) if record and fingerprints is not None else ()
     if baseline is None or stored is None:
         scored = scored_matches(snapshot, batch)
         if not record:
@@ -115,6 +126,7 @@ def _score(
             scored,
             len(ids),
             record=np.stack([ids, mentee_digests(batch, snapshot.pool), lists]),
+            features=features,
         )
     decision = decide(baseline, batch, snapshot.pool, stored)
     rows = np.flatnonzero(decision.rescore)
@@ -128,7 +140,44 @@ def _score(
         int(rows.shape[0]),
         left_alone=decision.unchanged_rows,
         record=np.stack([ids, decision.mentee_digests, lists]),
+        features=features,
     )
+
+
+class _Loaded:
+    """A delta run's chunk (batches that tile a range of ids), loaded at once with its mentees'
+    fingerprints, reusing the baseline's features of those whose fingerprint is the same
+    (`features.mentee_batch_reload`): one fingerprint query and one load of the changed mentees
+    for the chunk, not one per batch. A run from scratch (no baseline) loads batch by batch and
+    records no features: it is bound by its writes, the runs that compare pay for fingerprints."""
+
+    def __init__(
+        self, snapshot: Snapshot, specs: Sequence[MenteeBatchSpec], cached: CachedFeatures | None
+    ) -> None:
+        ranges = [spec.ids_between for spec in specs]
+        if any(bounds is None for bounds in ranges):
+            raise ValueError("a delta run's batches are ranges of ids")
+        first = min(bounds[0] for bounds in ranges if bounds)
+        last = max(bounds[1] for bounds in ranges if bounds)
+        self.whole, self.fingerprints = mentee_batch_reload(
+            snapshot.taxonomy,
+            snapshot.pool,
+            profiles=Q(user_id__gte=first, user_id__lte=last),
+            cached=cached,
+        )
+
+    def batch(self, spec: MenteeBatchSpec) -> tuple[MenteeBatch, np.ndarray | None]:
+        """The spec's mentees (and fingerprints) of the chunk, by id."""
+        assert spec.ids_between is not None  # noqa: S101 (checked when loaded)
+        first, last = spec.ids_between
+        ids = self.whole.arrays.ids
+        rows = np.arange(
+            np.searchsorted(ids, first, side="left"), np.searchsorted(ids, last, side="right")
+        )
+        prints = self.fingerprints
+        if prints is not None:
+            prints = prints[:, (prints[0] >= first) & (prints[0] <= last)]
+        return self.whole.take(rows), prints
 
 
 def _column(values: Sequence[int]) -> np.ndarray:
@@ -143,18 +192,22 @@ def score_and_write(
     keep_beyond: bool = False,
     baseline: Baseline | None = None,
     record: bool = False,
+    cached: CachedFeatures | None = None,
 ) -> Written:
     """Score each batch of mentees and bring their matches to the new lists, one transaction
     per batch; returns the rows written and those left alone (see the module docstring for the
     overlap, `store` for what is written, `keep_suggested` and `keep_beyond`). With a
     `baseline` (a run's chunk), only the mentees a change since can reach are scored and
-    written; with `record`, what each batch left is returned for the run's record (`delta`)."""
+    written; with `record`, what each batch left is returned for the run's record (`delta`),
+    with the features it loaded and their fingerprints; `cached`: the features the baseline
+    recorded, reused for the mentees whose fingerprint is the same (`features`)."""
 
     def write(batch: _Scored) -> Written:
         left = Written(
             unchanged=batch.left_alone,
             rescored=batch.rescored,
             records=(batch.record,) if batch.record is not None else (),
+            features=batch.features,
         )
         if batch.replace is None:
             return left
@@ -178,8 +231,13 @@ def score_and_write(
         ConnectionThreads(own_connections) as writers,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-scoring") as helper,
     ):
+        loaded = _Loaded(snapshot, batches, cached) if record and baseline is not None else None
         for spec in batches:
-            batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
+            if loaded is not None:
+                batch, fingerprints = loaded.batch(spec)
+            else:
+                batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
+                fingerprints = None
             if snapshot.key is not None:  # a run's: its placement ranks them again
                 snapshot.mentee_batches.append(batch)
             stored = (
@@ -191,7 +249,14 @@ def score_and_write(
                 else None
             )
             following = helper.submit(
-                _score, snapshot, spec, batch, baseline=baseline, stored=stored, record=record
+                _score,
+                snapshot,
+                spec,
+                batch,
+                baseline=baseline,
+                stored=stored,
+                record=record,
+                fingerprints=fingerprints,
             )
             if pending is not None:
                 writers.submit(write, pending.result())

@@ -29,6 +29,7 @@ from mentorship.core.batching import batched
 from mentorship.core.bulk import numeric_columns
 from mentorship.matching.cache import matches_changed
 from mentorship.matching.components import COMPONENTS
+from mentorship.matching.features import MenteeBatch
 from mentorship.matching.models import Match
 from mentorship.profiles.models import MenteeProfile
 
@@ -55,6 +56,8 @@ class Written:
     rescored: int = 0  # mentees scored (a run's chunk: those a change could reach)
     # A run's chunk: per batch, the (mentee ids, digests, list digests) it left (`delta`)
     records: tuple[np.ndarray, ...] = ()
+    # and the features it loaded, with their fingerprints (`features.features_pack`)
+    features: tuple[tuple[MenteeBatch, np.ndarray], ...] = ()
 
     def __add__(self, other: "Written") -> "Written":
         return Written(
@@ -62,6 +65,7 @@ class Written:
             self.unchanged + other.unchanged,
             self.rescored + other.rescored,
             self.records + other.records,
+            self.features + other.features,
         )
 
 

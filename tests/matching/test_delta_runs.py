@@ -2,15 +2,19 @@
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
+from mentorship.matching import features
 from mentorship.matching.models import Match, MatchRun, MatchRunChunk, MatchRunRecord
 from mentorship.matching.runs import match_chunk_score, match_run_plan
 from mentorship.mentorships.models import Mentorship, MentorshipRequest
-from mentorship.profiles.models import MenteeProfile, MenteeSkill, MentorProfile
+from mentorship.profiles.models import JobDescription, MenteeProfile, MenteeSkill, MentorProfile
 from mentorship.taxonomy.models import Skill
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
 from tests.matching.builders import make_mentee, make_mentor
@@ -155,6 +159,7 @@ def test_whatever_changed_a_run_stores_what_a_run_from_scratch_stores(pool, chan
     run before stored them: the table it leaves is the one a run from scratch leaves."""
     mentees, mentors = pool
     run_all()
+    run_all()  # a run with a baseline: it records its mentees' features (PostgreSQL), reused now
     before = table()
     CHANGES[change](mentees, mentors)
     changed = table()
@@ -175,6 +180,7 @@ def test_a_run_across_a_daylight_saving_change_stores_what_a_run_from_scratch_st
         make_mentor(roles=ROLES, skills={"python": 5, "sql": 4}, timezone="America/New_York")
     with time_machine.travel(datetime(2026, 3, 28, 12, tzinfo=UTC), tick=False):
         run_all()
+        run_all()  # its features recorded: the offsets are worked out again on the day
         before = table()
     with time_machine.travel(datetime(2026, 3, 30, 12, tzinfo=UTC), tick=False):
         nightly = run_all()
@@ -202,26 +208,36 @@ def test_a_run_after_changes_writes_only_them_and_stores_what_a_run_from_scratch
     assert after_delta == from_scratch()
 
 
-def test_a_chunk_cut_short_and_retried_leaves_the_table_a_clean_run_leaves(settings, monkeypatch):
-    settings.MATCHING_BATCH_SIZE = 4  # three batches of four mentees, each its own transaction
+@pytest.mark.parametrize("baseline", [True, False], ids=["with a baseline", "from scratch"])
+def test_a_chunk_cut_short_and_retried_leaves_the_table_a_clean_run_leaves(
+    settings, monkeypatch, baseline
+):
+    """From scratch a chunk is written batch by batch (three of four mentees here, each its own
+    transaction), and is killed after the first; with a baseline it is one batch, killed as it
+    writes."""
+    settings.MATCHING_BATCH_SIZE = 4
     run_all()
     MentorProfile.objects.filter(user__in=MentorProfile.objects.values("user")[:1]).update(
         capacity=5
     )
+    if not baseline:
+        MatchRunRecord.objects.all().delete()
     run = MatchRun.objects.create()
     [chunk] = match_run_plan(run_id=run.pk)
+    assert (run.record.baseline_id is not None) == baseline
+    crash_at = 1 if baseline else 2
 
     import mentorship.matching.store as store
 
     real, calls = store.matches_replace, []
 
-    def crash_on_the_second_batch(**kwargs):
+    def crash(**kwargs):
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == crash_at:
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr("mentorship.matching.scoring.matches_replace", crash_on_the_second_batch)
+    monkeypatch.setattr("mentorship.matching.scoring.matches_replace", crash)
     with pytest.raises(RuntimeError):
         match_chunk_score(run_id=run.pk, chunk=chunk)
     monkeypatch.undo()
@@ -271,3 +287,125 @@ def test_a_run_after_changes_brings_the_suggestions_from_beyond_the_lists_to_a_c
     assert {row[1:3] for row in beyond_rows()} != beyond
     assert Match.objects.filter(rank__gt=1, suggested=False).count() == 0
     assert after_delta == from_scratch()
+
+
+def features_recorded(run: MatchRun) -> bool:
+    return all(chunk.features is not None for chunk in run.chunks.all())
+
+
+def test_a_run_from_scratch_records_no_features_and_a_run_with_a_baseline_does(pool):
+    first, second = run_all(), run_all()
+
+    assert not any(chunk.features for chunk in first.chunks.all())  # bound by its writes
+    assert features_recorded(second) == (connection.vendor == "postgresql")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="fingerprints are PostgreSQL's")
+def test_a_run_loads_only_the_mentees_whose_rows_changed_and_reuses_the_others(pool, monkeypatch):
+    mentees, _ = pool
+    run_all()
+    assert features_recorded(run_all())
+    # Behind the services' back: no profile row touched, no refresh asked for.
+    MenteeSkill.objects.filter(profile__user=mentees[4], skill__slug="python").update(level=3)
+    loaded: list[list[int]] = []
+    load = features.mentee_batch_load
+
+    def counting_load(*args, **kwargs):
+        batch = load(*args, **kwargs)
+        loaded.append(batch.ids)
+        return batch
+
+    monkeypatch.setattr(features, "mentee_batch_load", counting_load)
+
+    nightly = run_all()
+    after = table()
+
+    assert loaded == [[mentees[4].pk]]  # the other eleven came from the record
+    assert nightly.mentees_rescored >= 1
+    monkeypatch.undo()
+    assert after == from_scratch()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="fingerprints are PostgreSQL's")
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "skill level",
+        "skill removed",
+        "skill added",
+        "job description",
+        "job description's skill",
+        "request declined",
+        "mentorship ended",
+        "time zone",
+        "hired",
+    ],
+)
+def test_a_fingerprint_changes_with_any_row_the_features_are_read_from(pool, edit):
+    mentees, mentors = pool
+    mentee, other = mentees[0], mentees[1]
+    posting = JobDescription.objects.create(mentee=mentee, title="Data scientist", text="SQL")
+    every = Q(user_id__in=[person.pk for person in mentees])
+    before = dict(zip(*features.mentee_fingerprints(every).tolist(), strict=True))
+    skills = MenteeSkill.objects.filter(profile__user=mentee)
+    {
+        "skill level": lambda: skills.filter(skill__slug="sql").update(level=2),
+        "skill removed": lambda: skills.filter(skill__slug="sql").delete(),
+        "skill added": lambda: MenteeSkill.objects.create(
+            profile_id=mentee.pk, skill=Skill.objects.get(slug="pandas"), level=1
+        ),
+        "job description": lambda: JobDescription.objects.create(
+            mentee=mentee, title="Analyst", text="Python"
+        ),
+        "job description's skill": lambda: posting.skills.add(Skill.objects.get(slug="sql")),
+        "request declined": lambda: MentorshipRequest.objects.create(
+            mentee=mentee, mentor=mentors[0], status=MentorshipRequest.Status.DECLINED
+        ),
+        "mentorship ended": lambda: Mentorship.objects.create(
+            mentee=mentee,
+            mentor=mentors[0],
+            status=Mentorship.Status.ENDED,
+            ended_at=timezone.now(),
+        ),
+        "time zone": lambda: MenteeProfile.objects.filter(user=mentee).update(
+            timezone="Asia/Tokyo"
+        ),
+        "hired": lambda: MenteeProfile.objects.filter(user=mentee).update(hired_at=timezone.now()),
+    }[edit]()
+
+    after = dict(zip(*features.mentee_fingerprints(every).tolist(), strict=True))
+
+    assert after[mentee.pk] != before[mentee.pk]
+    assert {key: value for key, value in after.items() if key != mentee.pk} == {
+        key: value for key, value in before.items() if key != mentee.pk
+    }
+    assert other.pk in after
+
+
+def test_recorded_features_are_the_features_loaded_with_the_offsets_of_the_day(pool):
+    mentees, mentors = pool
+    MentorshipRequest.objects.create(
+        mentee=mentees[0], mentor=mentors[0], status=MentorshipRequest.Status.DECLINED
+    )
+    taxonomy = features.taxonomy_index_load()
+    pool_now = features.mentor_pool_load(taxonomy)
+    every = Q(user_id__in=[person.pk for person in mentees])
+    winter = datetime(2026, 1, 15, 12, tzinfo=UTC)
+    summer = datetime(2026, 7, 15, 12, tzinfo=UTC)
+    loaded = features.mentee_batch_load(taxonomy, pool_now, profiles=every, at=winter)
+    prints = np.stack([loaded.arrays.ids, np.arange(len(loaded.arrays))])
+
+    cached = features.features_unpack(
+        [features.features_pack(loaded, prints)], taxonomy, pool_now, at=summer
+    )
+    expected = features.mentee_batch_load(taxonomy, pool_now, profiles=every, at=summer)
+
+    assert np.array_equal(cached.fingerprints, prints)
+    got, want = cached.batch.arrays, expected.arrays
+    for name in ("ids", "target_role", "background", "utc_offset", "allow_no_overlap"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+    for name in ("languages", "gap_weight", "gap_level"):
+        assert (getattr(got, name) != getattr(want, name)).nnz == 0, name
+    assert np.array_equal(cached.batch.exclusions, expected.exclusions)
+    assert cached.batch.exclusions.shape == (1, 2)
+    assert not np.array_equal(got.utc_offset, loaded.arrays.utc_offset)  # London in summer
