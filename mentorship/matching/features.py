@@ -400,32 +400,41 @@ def _exclusions(
     return np.asarray(sorted(pairs), dtype=np.int64).reshape(-1, 2)
 
 
-# The rows a mentee's features are read from, as (table, the column naming the mentee): a change
-# to any of them (an edit, an insert, a delete) changes the mentee's fingerprint.
-def _feature_tables() -> list[tuple[str, str, str]]:
-    """(table, join to reach the mentee, the mentee column) of every row `mentee_batch_load`
-    reads for a mentee beyond the profile itself."""
+def _feature_tables() -> list[tuple[str, str, str, str]]:
+    """(table, join to reach the mentee, the mentee column, the hash of a row, seeded with %d)
+    of every row `mentee_batch_load` reads for a mentee beyond the profile itself: whole rows,
+    but for the skills (a million rows at 100,000 mentees): there the two columns read, as
+    integers (turning a row into text is most of the cost of hashing it)."""
     described = JobDescription.skills.through
     column = described._meta.get_field("jobdescription").column
+    skill = MenteeSkill._meta
+    whole = "hashtextextended(t::text, %d)"
+    levels = (
+        f"hashint8extended(t.{skill.get_field('skill').column}::bigint * 256 "
+        f"+ t.{skill.get_field('level').column}, %d)"
+    )
     return [
-        (MenteeSkill._meta.db_table, "", "t.profile_id"),
-        (JobDescription._meta.db_table, "", "t.mentee_id"),
+        (skill.db_table, "", f"t.{skill.get_field('profile').column}", levels),
+        (JobDescription._meta.db_table, "", "t.mentee_id", whole),
         (
             described._meta.db_table,
             f"JOIN {JobDescription._meta.db_table} j ON j.id = t.{column}",
             "j.mentee_id",
+            whole,
         ),
-        (MentorshipRequest._meta.db_table, "", "t.mentee_id"),
-        (Mentorship._meta.db_table, "", "t.mentee_id"),
+        (MentorshipRequest._meta.db_table, "", "t.mentee_id", whole),
+        (Mentorship._meta.db_table, "", "t.mentee_id", whole),
     ]
 
 
-def mentee_fingerprints(profiles: Q) -> np.ndarray | None:
+def mentee_fingerprints(profiles: Q, between: tuple[int, int] | None = None) -> np.ndarray | None:
     """(2, n) int64: the user ids of the mentee profiles matching `profiles` (hired ones too),
     ascending, and a fingerprint of every row their features are read from (the profile, its
-    skills, job descriptions and their skills, requests, mentorships: whole rows, hashed by the
-    database), so that a run can tell whose features changed without loading anyone's. None
-    where the database cannot hash rows (SQLite): every mentee is loaded there."""
+    skills, job descriptions and their skills, requests, mentorships; whole rows but for the
+    skills, hashed by the database), so that a run can tell whose features changed without loading anyone's. None
+    where the database cannot hash rows (SQLite): every mentee is loaded there. `between`: the
+    (first, last) user ids `profiles` lies within, if known: each table is then read as one
+    range of its mentee index, not probed mentee by mentee."""
     if connection.vendor != "postgresql":
         return None
     profile_table = MenteeProfile._meta.db_table
@@ -436,15 +445,26 @@ def mentee_fingerprints(profiles: Q) -> np.ndarray | None:
         .query.sql_with_params()
     )
     # Table and column names from the models, values as parameters.
-    parts = " UNION ALL ".join(
-        f"SELECT {mentee} AS id, hashtextextended(t::text, {seed}) AS h "  # noqa: S608
-        f"FROM {table} t {join} WHERE {mentee} IN (SELECT id FROM mentee)"
-        for seed, (table, join, mentee) in enumerate(_feature_tables(), start=1)
+    tables = _feature_tables()
+    if between is None:
+        among, among_params = "IN (SELECT id FROM mentee)", []
+    else:
+        among, among_params = "BETWEEN %s AND %s", list(between)
+    # Each table's rows hashed and combined per mentee first (grouped on its mentee index), then
+    # joined to the profiles: a join of one row per mentee and table, not of every row.
+    joins = " ".join(
+        f"LEFT JOIN (SELECT {mentee} AS id, bit_xor({row_hash % seed}) AS h "  # noqa: S608
+        f"FROM {table} t {join} WHERE {mentee} {among} GROUP BY 1) p{seed} "
+        f"ON p{seed}.id = mentee.id"
+        for seed, (table, join, mentee, row_hash) in enumerate(tables, start=1)
     )
+    combined = " # ".join(
+        ["mentee.h", *(f"coalesce(p{seed}.h, 0)" for seed in range(1, len(tables) + 1))]
+    )
+    params = (*params, *(among_params * len(tables)))
     sql = (
-        f"WITH mentee (id, h) AS MATERIALIZED ({mentees}), part AS ({parts}) "  # noqa: S608
-        "SELECT mentee.id, mentee.h # coalesce(bit_xor(part.h), 0) FROM mentee "
-        "LEFT JOIN part ON part.id = mentee.id GROUP BY mentee.id, mentee.h ORDER BY mentee.id"
+        f"WITH mentee (id, h) AS MATERIALIZED ({mentees}) "  # noqa: S608
+        f"SELECT mentee.id, {combined} FROM mentee {joins} ORDER BY mentee.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -567,6 +587,7 @@ def mentee_batch_reload(
     *,
     profiles: Q,
     cached: CachedFeatures | None,
+    between: tuple[int, int] | None = None,
     at: datetime | None = None,
 ) -> tuple[MenteeBatch, np.ndarray | None]:
     """The batch `mentee_batch_load` would load, and its mentees' fingerprints (None where
@@ -575,7 +596,7 @@ def mentee_batch_reload(
     snapshot of the database (PostgreSQL: one repeatable-read transaction, unless the caller's
     is open), so a fingerprint always vouches for the features recorded with it."""
     with _one_snapshot():
-        fingerprints = mentee_fingerprints(profiles)
+        fingerprints = mentee_fingerprints(profiles, between)
         if fingerprints is None or cached is None or not cached.fingerprints.shape[1]:
             return mentee_batch_load(taxonomy, pool, profiles=profiles, at=at), fingerprints
         recorded = cached.fingerprints

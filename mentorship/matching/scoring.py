@@ -164,6 +164,7 @@ class _Loaded:
             snapshot.pool,
             profiles=Q(user_id__gte=first, user_id__lte=last),
             cached=cached,
+            between=(first, last),
         )
 
     def batch(self, spec: MenteeBatchSpec) -> tuple[MenteeBatch, np.ndarray | None]:
