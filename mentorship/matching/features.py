@@ -432,9 +432,9 @@ def mentee_fingerprints(profiles: Q, between: tuple[int, int] | None = None) -> 
     ascending, and a fingerprint of every row their features are read from (the profile, its
     skills, job descriptions and their skills, requests, mentorships; whole rows but for the
     skills, hashed by the database), so that a run can tell whose features changed without
-    loading anyone's. None where the database cannot hash rows (SQLite): every mentee is loaded there. `between`: the
-    (first, last) user ids `profiles` lies within, if known: each table is then read as one
-    range of its mentee index, not probed mentee by mentee."""
+    loading anyone's. None where the database cannot hash rows (SQLite): every mentee is loaded
+    there. `between`: the (first, last) user ids `profiles` lies within, if known: each table is
+    then read as one range of its mentee index, not probed mentee by mentee."""
     if connection.vendor != "postgresql":
         return None
     profile_table = MenteeProfile._meta.db_table
