@@ -253,18 +253,25 @@ def suggestions_assign(*, snapshot: Snapshot, mode: str = STABLE) -> Outcome:
         mode=mode,
     )
     chosen = _chosen_pairs(placement.assigned, mentee_ids, pool.arrays.ids)
-    match_of = dict(
-        zip(
-            zip(stored["mentee"].tolist(), stored["mentor"].tolist(), strict=True),
-            stored["id"].tolist(),
-            strict=True,
-        )
-    )
+    # The stored match of each chosen pair, if any: pairs as one int64 key each (mentee's
+    # position times the number of mentors stored, plus the mentor's), looked up in the stored
+    # keys sorted (a million stored rows, tens of thousands chosen).
+    mentors_stored, mentor_index = np.unique(stored["mentor"], return_inverse=True)
+    stored_keys = mentee_index * len(mentors_stored) + mentor_index
+    order = np.argsort(stored_keys, kind="stable")
+    placed = np.flatnonzero(placement.assigned >= 0)
+    chosen_mentors = pool.arrays.ids[placement.assigned[placed]]
+    position = np.searchsorted(mentors_stored, chosen_mentors).clip(max=len(mentors_stored) - 1)
+    chosen_keys = placed * len(mentors_stored) + position
+    at = np.searchsorted(stored_keys, chosen_keys, sorter=order).clip(max=len(order) - 1)
+    found = (mentors_stored[position] == chosen_mentors) & (stored_keys[order[at]] == chosen_keys)
     previously = set(stored["id"][stored["suggested"]].tolist())
-    now_suggested = {match_of[pair] for pair in chosen if pair in match_of}
+    now_suggested = set(stored["id"][order[at[found]]].tolist())
     matches_set_suggested(match_ids=sorted(previously - now_suggested), value=False)
     matches_set_suggested(match_ids=sorted(now_suggested - previously), value=True)
-    beyond = _beyond_lists([pair for pair in chosen if pair not in match_of], filler)
+    beyond = _beyond_lists(
+        [pair for pair, listed in zip(chosen, found.tolist(), strict=True) if not listed], filler
+    )
     matches_replace_beyond(scored=beyond)
     transaction.on_commit(matches_changed)
     load = np.bincount(placement.assigned[placement.assigned >= 0], minlength=len(pool))
