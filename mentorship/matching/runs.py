@@ -120,11 +120,17 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
-    # Batches tile the chunk's id range, so every match in it is replaced, as by one batch. A
-    # run with a baseline re-scores and writes few of them: the chunk is one batch (one engine
-    # call, one transaction), as a batch's fixed costs would be most of its time.
+    # Batches tile the chunk's id range, so every match in it is replaced, as by one batch. With
+    # the features its baseline recorded a run re-scores and writes few mentees: the chunk is one
+    # batch (one fingerprint query, one load of the changed, one engine call, one transaction),
+    # as a batch's fixed costs would be most of its time.
     baseline = snapshot.baseline()
-    size = settings.MATCHING_BATCH_SIZE if baseline is None else max(len(ids), 1)
+    cached = (
+        baseline.features(chunk.first_id, chunk.last_id, snapshot.taxonomy, snapshot.pool)
+        if baseline is not None
+        else None
+    )
+    size = settings.MATCHING_BATCH_SIZE if cached is None else max(len(ids), 1)
     starts = [chunk.first_id, *ids[size::size]]
     ends = [start - 1 for start in starts[1:]] + [chunk.last_id]
     written = score_and_write(
@@ -133,11 +139,7 @@ def match_chunk_score(*, run_id: int, chunk: ChunkSpec, worker: str = "") -> int
         keep_beyond=True,  # the run's placement confirms or removes them (`suggestions`)
         baseline=baseline,
         record=True,
-        cached=(
-            baseline.features(chunk.first_id, chunk.last_id, snapshot.taxonomy, snapshot.pool)
-            if baseline is not None
-            else None
-        ),
+        cached=cached,
     )
     mentees = (
         np.concatenate(written.records, axis=1) if written.records else np.zeros((3, 0), np.int64)

@@ -144,43 +144,6 @@ def _score(
     )
 
 
-class _Loaded:
-    """A delta run's chunk (batches that tile a range of ids), loaded at once with its mentees'
-    fingerprints, reusing the baseline's features of those whose fingerprint is the same
-    (`features.mentee_batch_reload`): one fingerprint query and one load of the changed mentees
-    for the chunk, not one per batch. A run from scratch (no baseline) loads batch by batch and
-    records no features: it is bound by its writes, the runs that compare pay for fingerprints."""
-
-    def __init__(
-        self, snapshot: Snapshot, specs: Sequence[MenteeBatchSpec], cached: CachedFeatures | None
-    ) -> None:
-        ranges = [spec.ids_between for spec in specs]
-        if any(bounds is None for bounds in ranges):
-            raise ValueError("a delta run's batches are ranges of ids")
-        first = min(bounds[0] for bounds in ranges if bounds)
-        last = max(bounds[1] for bounds in ranges if bounds)
-        self.whole, self.fingerprints = mentee_batch_reload(
-            snapshot.taxonomy,
-            snapshot.pool,
-            profiles=Q(user_id__gte=first, user_id__lte=last),
-            cached=cached,
-            between=(first, last),
-        )
-
-    def batch(self, spec: MenteeBatchSpec) -> tuple[MenteeBatch, np.ndarray | None]:
-        """The spec's mentees (and fingerprints) of the chunk, by id."""
-        assert spec.ids_between is not None  # noqa: S101 (checked when loaded)
-        first, last = spec.ids_between
-        ids = self.whole.arrays.ids
-        rows = np.arange(
-            np.searchsorted(ids, first, side="left"), np.searchsorted(ids, last, side="right")
-        )
-        prints = self.fingerprints
-        if prints is not None:
-            prints = prints[:, (prints[0] >= first) & (prints[0] <= last)]
-        return self.whole.take(rows), prints
-
-
 def _column(values: Sequence[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
@@ -232,10 +195,18 @@ def score_and_write(
         ConnectionThreads(own_connections) as writers,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-scoring") as helper,
     ):
-        loaded = _Loaded(snapshot, batches, cached) if record and baseline is not None else None
+        # A run with a baseline records its mentees' features with their fingerprints; a run
+        # from scratch (none) does not: it is bound by its writes, the runs that compare pay.
+        fingerprint = record and baseline is not None
         for spec in batches:
-            if loaded is not None:
-                batch, fingerprints = loaded.batch(spec)
+            if fingerprint:
+                batch, fingerprints = mentee_batch_reload(
+                    snapshot.taxonomy,
+                    snapshot.pool,
+                    profiles=spec.profiles,
+                    cached=cached,
+                    between=spec.ids_between,
+                )
             else:
                 batch = mentee_batch_load(snapshot.taxonomy, snapshot.pool, profiles=spec.profiles)
                 fingerprints = None
