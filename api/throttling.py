@@ -9,6 +9,12 @@ On Redis each check is one round trip (`RedisCache.sliding_log_add`), with DRF's
 same sliding window of request times, requests refused are not counted, the same `wait()` (the
 `Retry-After` of a 429). Any other cache backend gets DRF's own list in the cache. A throttle
 whose request has no key (the anonymous throttle, for a signed-in caller) touches no cache.
+
+A view that knows which cache keys it will read next says so (`cache_read_ahead(request)`, called
+once the caller is authenticated); the first throttle that goes to Redis reads them in its round
+trip and leaves what it found on the view (`cache_read`), so a cached match page costs one round
+trip to Redis, not two. Without a Redis throttle `cache_read` stays None and the view reads them
+itself.
 """
 
 import logging
@@ -39,10 +45,22 @@ class _OneRoundTrip(throttling.SimpleRateThrottle):
         if self.key is None:
             return True
         self.now = self.timer()
+        read_ahead = getattr(view, "cache_read_ahead", None)
+        read = (
+            read_ahead(request)
+            if read_ahead is not None and getattr(view, "cache_read", None) is None
+            else ()
+        )
         # Not DRF's key: a list it left there (before a deployment) is no sorted set.
         self._log = add(
-            f"{self.key}:log", now=self.now, window=self.duration, limit=self.num_requests
+            f"{self.key}:log",
+            now=self.now,
+            window=self.duration,
+            limit=self.num_requests,
+            read=read,
         )
+        if read:
+            view.cache_read = self._log.read
         return self._log.added
 
     def wait(self) -> float | None:

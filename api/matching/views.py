@@ -1,6 +1,7 @@
 """Ranked, explained matches for mentees and mentors; matching runs for staff."""
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,7 @@ from api.pagination import PageNumberPagination
 from api.permissions import IsStaff
 from api.throttling import ScopedRateThrottle
 from mentorship.matching import runs, selectors
-from mentorship.matching.cache import page_read, page_store
+from mentorship.matching.cache import page_keys, page_read, page_store
 from mentorship.matching.wording import Reader
 
 
@@ -96,6 +97,9 @@ class MatchListView(ListAPIView):
     # Every write a page shows invalidates it (see `mentorship.matching.cache`); the TTL only
     # bounds what no event covers, such as a person's display name.
     PAGE_TTL = 300
+    # The page's cache keys as the request's throttle read them (`cache_read_ahead`), if it did.
+    cache_read: Mapping[str, Any] | None = None
+    _page_query_of: tuple[tuple[str, dict[str, str]] | None] | None = None
 
     def list(self, request, *args, **kwargs):
         """The page from the cache as the JSON bytes it was rendered to (no unpickling of nested
@@ -103,12 +107,11 @@ class MatchListView(ListAPIView):
         no model instance, no serializer field per value), rendered once, cached and sent."""
         user = request_user(request)
         paginator = self.paginator
-        normal = self._normal_query(request)
-        if normal is None or not isinstance(paginator, MatchPagination):
+        page_query = self._page_query(request)
+        if page_query is None or not isinstance(paginator, MatchPagination):
             return super().list(request, *args, **kwargs)  # an invalid parameter: its error
-        page_key_query, paginator.known_query = normal
-        query = hashlib.sha256(page_key_query.encode()).hexdigest()
-        cached, slot = page_read(user_id=user.pk, query=query)
+        query, paginator.known_query = page_query
+        cached, slot = page_read(user_id=user.pk, query=query, read=self.cache_read)
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
         queryset = self.filter_queryset(self.get_queryset())
@@ -131,6 +134,26 @@ class MatchListView(ListAPIView):
         if slot is not None:
             page_store(slot, content, self.PAGE_TTL)
         return HttpResponse(content, content_type="application/json")
+
+    def cache_read_ahead(self, request: Request) -> Sequence[str]:
+        """The cache keys of this request's page, for the throttle to read in its round trip
+        (`api.throttling`); none when a parameter is invalid (the error is computed)."""
+        page_query = self._page_query(request)
+        if page_query is None:
+            return []
+        return page_keys(user_id=request_user(request).pk, query=page_query[0])
+
+    def _page_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
+        """(the page's query in the cache key, the parameters its links carry), or None when a
+        known parameter is invalid; computed once per request."""
+        if self._page_query_of is None:
+            normal = self._normal_query(request)
+            self._page_query_of = (
+                (None,)
+                if normal is None
+                else ((hashlib.sha256(normal[0].encode()).hexdigest(), normal[1]),)
+            )
+        return self._page_query_of[0]
 
     def _normal_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
         """(the page's cache key part, the parameters its links carry), or None when a known

@@ -15,7 +15,8 @@ mixed traffic meant that almost no match page was served from the cache. The cac
 accelerator only: when it does not answer, readers compute the page and writers carry on.
 
 A reader gets the generation, its stamp and the page in one read (`page_read`: one MGET on
-Redis), not the first two and then the page under a key made of them. A page has one key per
+Redis, or none when the request's throttle read `page_keys` in its own round trip), not the
+first two and then the page under a key made of them. A page has one key per
 person and query; the generation and stamp it was computed under, read before its rows were,
 are stored with it. A page computed before a change and stored after it (a slow reader) carries
 the old stamp: it is never served, the next reader computes the page again.
@@ -24,8 +25,8 @@ the old stamp: it is never served, the next reader computes the page again.
 import contextlib
 import logging
 import uuid
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 
@@ -50,13 +51,22 @@ class PageSlot(NamedTuple):
     version: tuple[int, str]
 
 
-def page_read(*, user_id: int, query: str) -> tuple[bytes | None, PageSlot | None]:
+def page_keys(*, user_id: int, query: str) -> list[str]:
+    """The cache keys `page_read` reads: the generation, the person's stamp and the page."""
+    return [GENERATION_KEY, _stamp_key(user_id), f"matches:page:{user_id}:{query}"]
+
+
+def page_read(
+    *, user_id: int, query: str, read: Mapping[str, Any] | None = None
+) -> tuple[bytes | None, PageSlot | None]:
     """This person's cached page for `query` if it is current (else None), and the slot to store
-    it in once computed, or (None, None) when the cache does not answer (do not cache then)."""
-    key = f"matches:page:{user_id}:{query}"
-    stamp_key = _stamp_key(user_id)
+    it in once computed, or (None, None) when the cache does not answer (do not cache then).
+    `read`: the values of `page_keys` as another round trip already read them (those present,
+    as `get_many` returns them); without it they are read here."""
+    keys = page_keys(user_id=user_id, query=query)
+    _, stamp_key, key = keys
     try:
-        values = cache.get_many([GENERATION_KEY, stamp_key, key])
+        values = dict(read) if read is not None else cache.get_many(keys)
         generation = values.get(GENERATION_KEY)
         if generation is None:  # a new counter: nothing read with it can be current
             generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)

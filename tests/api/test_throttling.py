@@ -137,3 +137,21 @@ def test_requests_pass_when_the_redis_cache_is_down(client_for, mentee, settings
     client = client_for(mentee)
 
     assert [client.get(ME).status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_the_log_reads_other_keys_in_its_round_trip_as_get_many_would(settings):
+    if not settings.CACHES["default"]["BACKEND"].endswith("redis_cache.RedisCache"):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    cache.set("counter", 7)
+    cache.set("page", ((7, "abc"), b'{"results": []}'))
+    keys = ["counter", "missing", "page"]
+
+    added = cache.sliding_log_add("log", now=100.0, window=60, limit=1, read=keys)
+    refused = cache.sliding_log_add("log", now=101.0, window=60, limit=1, read=keys)
+
+    assert added.added
+    assert not refused.added
+    assert added.read == refused.read == cache.get_many(keys)
+    assert added.read == {"counter": 7, "page": ((7, "abc"), b'{"results": []}')}
+    assert refused.oldest == 100.0
+    assert added.oldest is None

@@ -1,8 +1,10 @@
 """Match pages are cached until matches or profiles change, and never served stale after one."""
 
 import pytest
+import redis
 from django.core.management import call_command
 
+from api.matching.views import MatchListView
 from mentorship.matching.cache import matches_changed, page_read, page_store
 from mentorship.matching.models import Match
 from mentorship.taxonomy.services import reference_taxonomy, taxonomy_import
@@ -127,3 +129,64 @@ def test_a_page_computed_before_an_invalidation_and_stored_after_it_is_never_ser
     assert page_read(user_id=mentee.pk, query="q")[0] == b'{"fresh": true}'
     matches_changed()
     assert page_read(user_id=mentee.pk, query="q")[0] is None
+
+
+@pytest.fixture
+def redis_commands(monkeypatch, settings) -> list[str]:
+    """The commands the cache sends to Redis (the test needs the Redis cache)."""
+    if not settings.CACHES["default"]["BACKEND"].endswith("redis_cache.RedisCache"):
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    sent: list[str] = []
+    original = redis.Redis.execute_command
+
+    def recording(self, *args, **options):
+        sent.append(str(args[0]))
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", recording)
+    return sent
+
+
+def test_a_cached_page_costs_one_round_trip_to_redis_with_the_throttle(
+    client_for, matched, redis_commands
+):
+    mentee, _ = matched
+    client = client_for(mentee)
+    first = client.get(URL, {"page_size": 5})
+    redis_commands.clear()
+
+    again = client.get(URL, {"page_size": 5})
+
+    assert again.content == first.content
+    assert redis_commands == ["EVALSHA"]  # the throttle's log, and the page read with it
+
+
+def test_without_a_throttle_the_page_reads_the_cache_itself(
+    client_for, matched, redis_commands, monkeypatch
+):
+    monkeypatch.setattr(MatchListView, "throttle_classes", [])
+    mentee, _ = matched
+    client = client_for(mentee)
+    first = client.get(URL).json()
+    redis_commands.clear()
+
+    assert client.get(URL).json() == first
+    assert redis_commands == ["MGET"]
+
+
+def test_a_throttled_request_reads_no_page(client_for, matched, redis_commands, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "1/minute",
+        },
+    }
+    mentee, _ = matched
+    client = client_for(mentee)
+    assert client.get(URL).status_code == 200
+
+    refused = client.get(URL)
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
