@@ -66,6 +66,8 @@ def test_approving_and_unapproving_through_the_api_are_recorded_with_the_reason(
     assert response.status_code == 200
     approve, unapprove = _entries(MentorProfile, mentor.pk)
     assert approve.actor == unapprove.actor == staff
+    assert approve.actor_email == staff.email
+    assert approve.remote_addr == unapprove.remote_addr == "127.0.0.1"
     assert approve.changes["approved"] == [False, True]
     assert unapprove.changes["approved"] == [True, False]
     assert unapprove.additional_data == {"reason": "Fake credentials"}
