@@ -55,3 +55,30 @@ def test_a_float_column_keeps_every_bit_and_an_empty_query_gives_empty_arrays():
 def test_a_text_or_nullable_column_is_refused(model, field):
     with pytest.raises(ValueError, match=field):
         numeric_columns(model.objects.all(), [field])
+
+
+def test_columns_of_every_width_stay_aligned_row_by_row_in_the_querys_order():
+    mentees = [MenteeFactory() for _ in range(3)]
+    mentors = [MentorFactory() for _ in range(40)]
+    Match.objects.bulk_create(
+        Match(
+            mentee=mentee, mentor=mentor, rank=(7 * index) % 300, score=((index * 37) % 1000) / 999,
+            suggested=index % 3 == 0, components={}, explanation_codes=[],
+            computed_at=timezone.now(),
+        )
+        for index, (mentee, mentor) in enumerate(
+            (mentee, mentor) for mentee in mentees for mentor in mentors
+        )
+    )  # fmt: skip
+    query = Match.objects.order_by("-score", "id")
+    names = ["id", "rank", "suggested", "score", "mentor", "mentee"]
+
+    columns = numeric_columns(query, names)
+
+    rows = list(zip(*(columns[name].tolist() for name in names), strict=True))
+    assert rows == list(query.values_list(*names))
+    assert [columns[name].dtype for name in ("rank", "suggested", "score")] == [
+        np.int16,
+        np.bool_,
+        np.float64,
+    ]
