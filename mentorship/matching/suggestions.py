@@ -187,36 +187,50 @@ class _Filler:
     def chosen(self, pairs: Sequence[tuple[int, int]]) -> list[_Pair]:
         """The score, components and explanation of these returned (mentee id, mentor id)
         pairs, explained now from the features the rounds loaded (the same codes as when a run
-        explains its lists)."""
-        pool_ids = self.snapshot.pool.arrays.ids
-        wanted = set(pairs)
-        found: dict[tuple[int, int], tuple[_Returned, int]] = {}
-        for part in self.returned:
-            mentors = pool_ids[part.columns].tolist()
-            for position, pair in enumerate(zip(part.mentees.tolist(), mentors, strict=True)):
-                if pair in wanted:
-                    found[pair] = (part, position)
-        by_batch: dict[int, list[tuple[int, int]]] = {}
-        for pair in pairs:
-            by_batch.setdefault(self._where[pair[0]][0], []).append(pair)
-        chosen: dict[tuple[int, int], _Pair] = {}
-        for number, group in by_batch.items():
-            rows = np.array([self._where[mentee][1] for mentee, _ in group], dtype=np.int64)
-            columns = np.array([found[pair][0].columns[found[pair][1]] for pair in group])
-            components = np.array([found[pair][0].components[found[pair][1]] for pair in group])
-            columns = columns.astype(np.int64)
+        explains its lists). The pairs are found among the returned ones by one int64 key each
+        (the mentee's position among the mentees, times the pool's width, plus the mentor's
+        column), sorted: the rounds return hundreds of thousands of pairs."""
+        if not pairs:
+            return []
+        returned = self.returned
+        mentees = np.concatenate([part.mentees for part in returned])
+        columns = np.concatenate([part.columns for part in returned]).astype(np.int64)
+        scores = np.concatenate([part.scores for part in returned])
+        components = np.concatenate([part.components for part in returned])
+        width = len(self.snapshot.pool)
+        returned_keys = np.searchsorted(self.mentee_ids, mentees) * width + columns
+        wanted_mentees = np.array([mentee for mentee, _ in pairs], dtype=np.int64)
+        wanted_columns = _pool_columns(
+            self.snapshot, np.array([mentor for _, mentor in pairs], dtype=np.int64)
+        )
+        wanted_keys = np.searchsorted(self.mentee_ids, wanted_mentees) * width + wanted_columns
+        order = np.argsort(returned_keys, kind="stable")
+        at = order[
+            np.searchsorted(returned_keys, wanted_keys, sorter=order).clip(max=len(order) - 1)
+        ]
+        if (wanted_columns < 0).any() or (returned_keys[at] != wanted_keys).any():
+            raise ValueError("a chosen pair is not one the fill rounds returned")
+        places = [self._where[mentee] for mentee in wanted_mentees.tolist()]
+        batch_of = np.array([batch for batch, _ in places], dtype=np.int64)
+        row_of = np.array([row for _, row in places], dtype=np.int64)
+        explainer = self.snapshot.explainer
+        chosen: list[_Pair | None] = [None] * len(pairs)
+        for number in np.unique(batch_of).tolist():
+            selected = np.flatnonzero(batch_of == number)
+            found = at[selected]
             arrays = self._loaded[number].arrays
-            explainer = self.snapshot.explainer
-            texts = explainer.explain(arrays, rows, columns, components)
-            scores = np.array([found[pair][0].scores[found[pair][1]] for pair in group])
-            ranks = np.full(len(group), settings.MATCHING_TOP_K + 1)
-            digests = explainer.digests(arrays, rows, columns, ranks, scores, components)
-            for pair, text, digest in zip(group, texts, digests.tolist(), strict=True):
-                part, position = found[pair]
-                chosen[pair] = _Pair(
-                    float(part.scores[position]), part.components[position].tolist(), text, digest
+            texts = explainer.explain(arrays, row_of[selected], columns[found], components[found])
+            ranks = np.full(len(selected), settings.MATCHING_TOP_K + 1)
+            digests = explainer.digests(
+                arrays, row_of[selected], columns[found], ranks, scores[found], components[found]
+            )
+            for position, index, text, digest in zip(
+                selected.tolist(), found.tolist(), texts, digests.tolist(), strict=True
+            ):
+                chosen[position] = _Pair(
+                    float(scores[index]), components[index].tolist(), text, digest
                 )
-        return [chosen[pair] for pair in pairs]
+        return [pair for pair in chosen if pair is not None]
 
 
 def suggestions_assign(*, snapshot: Snapshot, mode: str = STABLE) -> Outcome:

@@ -233,3 +233,32 @@ def test_batches_joined_for_a_fill_round_are_the_batches_loaded_as_one():
         map(tuple, whole.exclusions.tolist())
     )
     assert len(joined.exclusions) == 2
+
+
+def test_suggestions_from_further_down_carry_their_own_pairs_score_components_and_codes(
+    settings,
+):
+    """Several mentees placed by the fill rounds in one batch: each row beyond the top k holds
+    what the same pair holds when it is listed (a run with a longer list)."""
+    settings.MATCHING_TOP_K = 1
+    make_mentor(roles=("data-engineer",), skills=SKILLS, capacity=1)
+    for skills in ({"sql": 4}, {"python": 5, "sql": 2}, {"kafka": 3}, {"apache-spark": 2}):
+        make_mentor(roles=("data-engineer",), skills=skills, capacity=1)
+    for skills in ({"python": 1}, {"python": 3}, {"sql": 1}, {"kafka": 2}, {"sql": 3, "kafka": 1}):
+        make_mentee(role="data-engineer", skills=skills)
+
+    run_all()
+    beyond = {
+        (row.mentee_id, row.mentor_id): (row.score, row.components, row.explanation_codes)
+        for row in Match.objects.filter(rank=2, suggested=True)
+    }
+    settings.MATCHING_TOP_K = 10
+    Match.objects.all().delete()
+    run_all()
+    listed = {
+        (row.mentee_id, row.mentor_id): (row.score, row.components, row.explanation_codes)
+        for row in Match.objects.all()
+    }
+
+    assert len(beyond) >= 3
+    assert {pair: listed[pair] for pair in beyond} == beyond
