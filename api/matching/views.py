@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -99,7 +100,6 @@ class MatchListView(ListAPIView):
     PAGE_TTL = 300
     # The page's cache keys as the request's throttle read them (`cache_read_ahead`), if it did.
     cache_read: Mapping[str, Any] | None = None
-    _page_query_of: tuple[tuple[str, dict[str, str]] | None] | None = None
 
     def list(self, request, *args, **kwargs):
         """The page from the cache as the JSON bytes it was rendered to (no unpickling of nested
@@ -107,7 +107,7 @@ class MatchListView(ListAPIView):
         no model instance, no serializer field per value), rendered once, cached and sent."""
         user = request_user(request)
         paginator = self.paginator
-        page_query = self._page_query(request)
+        page_query = self._page_query
         if page_query is None or not isinstance(paginator, MatchPagination):
             return super().list(request, *args, **kwargs)  # an invalid parameter: its error
         query, paginator.known_query = page_query
@@ -138,22 +138,19 @@ class MatchListView(ListAPIView):
     def cache_read_ahead(self, request: Request) -> Sequence[str]:
         """The cache keys of this request's page, for the throttle to read in its round trip
         (`api.throttling`); none when a parameter is invalid (the error is computed)."""
-        page_query = self._page_query(request)
+        page_query = self._page_query
         if page_query is None:
             return []
         return page_keys(user_id=request_user(request).pk, query=page_query[0])
 
-    def _page_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
+    @cached_property
+    def _page_query(self) -> tuple[str, dict[str, str]] | None:
         """(the page's query in the cache key, the parameters its links carry), or None when a
-        known parameter is invalid; computed once per request."""
-        if self._page_query_of is None:
-            normal = self._normal_query(request)
-            self._page_query_of = (
-                (None,)
-                if normal is None
-                else ((hashlib.sha256(normal[0].encode()).hexdigest(), normal[1]),)
-            )
-        return self._page_query_of[0]
+        known parameter is invalid; computed once per request (a view serves one)."""
+        normal = self._normal_query(self.request)
+        if normal is None:
+            return None
+        return hashlib.sha256(normal[0].encode()).hexdigest(), normal[1]
 
     def _normal_query(self, request: Request) -> tuple[str, dict[str, str]] | None:
         """(the page's cache key part, the parameters its links carry), or None when a known
