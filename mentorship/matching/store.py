@@ -150,7 +150,7 @@ class ScoredMatches:
             )
 
 
-def _pair_keys(mentees: np.ndarray, mentors: np.ndarray) -> np.ndarray:
+def pair_keys(mentees: np.ndarray, mentors: np.ndarray) -> np.ndarray:
     """One int64 per (mentee id, mentor id) pair (user ids are below 2**31)."""
     return (mentees.astype(np.int64) << 32) | mentors.astype(np.int64)
 
@@ -160,8 +160,8 @@ def _same_rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(per stored row, per scored match): whether the other side holds the same pair with the
     same digest. A pair is stored at most once and listed at most once."""
-    stored_pairs = _pair_keys(stored["mentee"], stored["mentor"])
-    scored_pairs = _pair_keys(
+    stored_pairs = pair_keys(stored["mentee"], stored["mentor"])
+    scored_pairs = pair_keys(
         np.asarray(scored.mentee_ids, dtype=np.int64), np.asarray(scored.mentor_ids, dtype=np.int64)
     )
     _, at_stored, at_scored = np.intersect1d(
@@ -209,8 +209,8 @@ def matches_replace(
     if keep_beyond:
         beyond = ~kept & (stored["rank"] > settings.MATCHING_TOP_K)
         listed = np.isin(
-            _pair_keys(stored["mentee"], stored["mentor"]),
-            _pair_keys(np.asarray(scored.mentee_ids), np.asarray(scored.mentor_ids)),
+            pair_keys(stored["mentee"], stored["mentor"]),
+            pair_keys(np.asarray(scored.mentee_ids), np.asarray(scored.mentor_ids)),
         )
         left = beyond & ~listed
     stale = stored["id"][~kept & ~left].tolist()

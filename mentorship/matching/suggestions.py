@@ -40,6 +40,7 @@ from mentorship.matching.store import (
     matches_insert,
     matches_replace_beyond,
     matches_set_suggested,
+    pair_keys,
 )
 from mentorship.mentorships.models import Mentorship
 from mentorship.profiles.models import MenteeProfile
@@ -187,9 +188,8 @@ class _Filler:
     def chosen(self, pairs: Sequence[tuple[int, int]]) -> list[_Pair]:
         """The score, components and explanation of these returned (mentee id, mentor id)
         pairs, explained now from the features the rounds loaded (the same codes as when a run
-        explains its lists). The pairs are found among the returned ones by one int64 key each
-        (the mentee's position among the mentees, times the pool's width, plus the mentor's
-        column), sorted: the rounds return hundreds of thousands of pairs."""
+        explains its lists). The pairs are found among the returned ones (hundreds of thousands)
+        by their pair keys (`store.pair_keys`), as the store compares rows."""
         if not pairs:
             return []
         returned = self.returned
@@ -197,19 +197,17 @@ class _Filler:
         columns = np.concatenate([part.columns for part in returned]).astype(np.int64)
         scores = np.concatenate([part.scores for part in returned])
         components = np.concatenate([part.components for part in returned])
-        width = len(self.snapshot.pool)
-        returned_keys = np.searchsorted(self.mentee_ids, mentees) * width + columns
         wanted_mentees = np.array([mentee for mentee, _ in pairs], dtype=np.int64)
-        wanted_columns = _pool_columns(
-            self.snapshot, np.array([mentor for _, mentor in pairs], dtype=np.int64)
+        wanted_mentors = np.array([mentor for _, mentor in pairs], dtype=np.int64)
+        common, at_returned, at_wanted = np.intersect1d(
+            pair_keys(mentees, self.snapshot.pool.arrays.ids[columns]),
+            pair_keys(wanted_mentees, wanted_mentors),
+            return_indices=True,
         )
-        wanted_keys = np.searchsorted(self.mentee_ids, wanted_mentees) * width + wanted_columns
-        order = np.argsort(returned_keys, kind="stable")
-        at = order[
-            np.searchsorted(returned_keys, wanted_keys, sorter=order).clip(max=len(order) - 1)
-        ]
-        if (wanted_columns < 0).any() or (returned_keys[at] != wanted_keys).any():
+        if len(common) != len(pairs):
             raise ValueError("a chosen pair is not one the fill rounds returned")
+        at = np.empty(len(pairs), dtype=np.int64)
+        at[at_wanted] = at_returned
         places = [self._where[mentee] for mentee in wanted_mentees.tolist()]
         batch_of = np.array([batch for batch, _ in places], dtype=np.int64)
         row_of = np.array([row for _, row in places], dtype=np.int64)

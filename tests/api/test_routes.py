@@ -3,7 +3,14 @@ includes in `api/urls.py` puts the most read first, which is safe only while thi
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-SAMPLE = {"id": 7, "int": 7, "slug": "data-scientist", "str": "x", "path": "x/y", "uuid": None}
+# A sample value per path converter the API uses, by the converter's class.
+SAMPLE = {
+    "IdConverter": 7,
+    "IntConverter": 7,
+    "SlugConverter": "data-scientist",
+    "StringConverter": "x",
+    "PathConverter": "x/y",
+}
 
 
 def api_routes() -> list[tuple[str, dict]]:
@@ -16,17 +23,8 @@ def api_routes() -> list[tuple[str, dict]]:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                kinds = {
-                    name: type(converter).__name__
-                    for name, converter in pattern.pattern.converters.items()
-                }
-                kwargs = {
-                    name: SAMPLE[
-                        {"IdConverter": "id", "IntConverter": "int", "SlugConverter": "slug",
-                         "StringConverter": "str", "PathConverter": "path"}[kind]
-                    ]
-                    for name, kind in kinds.items()
-                }  # fmt: skip
+                converters = pattern.pattern.converters.items()
+                kwargs = {name: SAMPLE[type(kind).__name__] for name, kind in converters}
                 found.append((pattern.name, kwargs))
 
     walk(api.url_patterns)

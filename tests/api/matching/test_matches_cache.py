@@ -174,7 +174,9 @@ def test_without_a_throttle_the_page_reads_the_cache_itself(
     assert redis_commands == ["MGET"]
 
 
-def test_a_throttled_request_reads_no_page(client_for, matched, redis_commands, settings):
+def test_a_throttled_request_is_refused_though_its_page_was_read_with_the_log(
+    client_for, matched, redis_commands, settings
+):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
